@@ -1,0 +1,44 @@
+using System.Text;
+using BankLedger.Domain;
+
+namespace BankLedger.Ledger.Tagging;
+
+/// <summary>
+/// Maps accounts to the fixed set of tags the read side consumes, one projection stream per tag.
+/// <para>
+/// Why 8: a partition is the unit of projection parallelism, so the count caps how many projection
+/// nodes can share the work; 8 leaves room to grow from one node to several without re-tagging the
+/// journal (which would need a rewrite of history we never do). Each partition costs one polling
+/// query per refresh interval, so far more would waste database time on an idle system.
+/// The count is part of the persisted contract: changing it moves accounts between tags, so it is
+/// a constant, not configuration.
+/// </para>
+/// </summary>
+public static class PartitionTags
+{
+    public const int Count = 8;
+    private const string Prefix = "accounts-p";
+
+    public static IReadOnlyList<string> All { get; } = Enumerable.Range(0, Count).Select(TagOf).ToArray();
+
+    public static string TagOf(int partition) => Prefix + partition.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string TagFor(AccountId account) => TagOf(PartitionOf(account));
+
+    /// <summary>
+    /// Stable partition of an account: FNV-1a over the UTF-8 id. Never <c>string.GetHashCode</c>, which is
+    /// randomized per process and would scatter an account's events over several tags across restarts.
+    /// </summary>
+    public static int PartitionOf(AccountId account)
+    {
+        const uint offsetBasis = 2166136261;
+        const uint prime = 16777619;
+        var hash = offsetBasis;
+        foreach (var b in Encoding.UTF8.GetBytes(account.Value))
+        {
+            hash ^= b;
+            hash *= prime;
+        }
+        return (int)(hash % Count);
+    }
+}
