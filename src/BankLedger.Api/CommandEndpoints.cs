@@ -1,0 +1,78 @@
+using BankLedger.Api.Problems;
+using BankLedger.Api.Requests;
+using BankLedger.Ledger;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Net.Http.Headers;
+
+namespace BankLedger.Api;
+
+/// <summary><c>POST /v1/commands/accounts/{action}</c>: validate, send to the account's writer, answer once durable.</summary>
+public static class CommandEndpoints
+{
+    public const int MaxBodyBytes = 64 * 1024;
+
+    public static IEndpointRouteBuilder MapCommandEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/v1/commands/accounts/{action}", HandleAsync);
+        return endpoints;
+    }
+
+    private static async Task<IResult> HandleAsync(string action, HttpContext context, ICommandGateway gateway)
+    {
+        if (CommandRequestParser.CommandTypeForAction(action) is null)
+            return CommandRequestParser.Parse(action, []).Problem!.ToResult(context);
+        if (!IsJson(context.Request.ContentType))
+            return ProblemResponses.UnsupportedMediaType(context.Request.ContentType).ToResult(context);
+
+        var body = await ReadBodyAsync(context.Request, context.RequestAborted);
+        if (body is null) return ProblemResponses.PayloadTooLarge(MaxBodyBytes).ToResult(context);
+
+        var parsed = CommandRequestParser.Parse(action, body);
+        if (!parsed.IsSuccess) return parsed.Problem.ToResult(context);
+
+        CommandReply reply;
+        try
+        {
+            reply = await gateway.SendAsync(parsed.Value, context.RequestAborted);
+        }
+        catch (TimeoutException)
+        {
+            return ProblemResponses.LedgerUnavailable(
+                "The account did not answer in time; the command may or may not have been applied. Retry with the same command_id: it is idempotent.")
+                .ToResult(context);
+        }
+
+        return reply switch
+        {
+            CommandAccepted { Response: var r } => Results.Json(new CommandAcceptedResponse(
+                r.CommandId.Value, r.AccountId.Value, r.Sequence, r.EventType, r.BalanceAfterCents, r.OccurredAt,
+                ConsistencyToken.Format(r.AccountId, r.Sequence)), ApiJson.Options),
+            CommandRejected { Rejection: var rejection } => ProblemResponses.FromRejection(rejection).ToResult(context),
+            CommandFailed { Reason: var reason } => ProblemResponses.LedgerUnavailable(
+                reason + " Nothing was applied; retry with the same command_id.").ToResult(context),
+            _ => ProblemResponses.Internal().ToResult(context),
+        };
+    }
+
+    private static bool IsJson(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var media)
+        && media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+        && (media.Charset.Length == 0 || media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Reads at most <see cref="MaxBodyBytes"/>; null when the body is larger (→ 413), however it is framed.</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxBodyBytes) return null;
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes) return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+}

@@ -1,0 +1,61 @@
+using Akka.Hosting;
+using BankLedger.Api;
+using BankLedger.Api.Problems;
+using BankLedger.Projections;
+using BankLedger.ReadStore.Sqlite;
+
+namespace BankLedger.Node.Hosting;
+
+/// <summary>Wires a node from its validated settings: which parts run depends on its roles.</summary>
+public static class NodeComposition
+{
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    /// <summary>Binds and validates the <c>Ledger</c> section, then registers everything the node's roles need.</summary>
+    public static NodeSettings AddBankLedger(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(LedgerOptions.Section).Get<LedgerOptions>() ?? new LedgerOptions();
+        var settings = NodeSettings.Resolve(options, builder.Environment.ContentRootPath);
+        DataDirectory.Prepare(settings);
+
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+            builder.WebHost.UseUrls(DefaultUrl);
+
+        var services = builder.Services;
+        services.AddSingleton(settings);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new QueryOptions(settings.Http.ReadYourWritesTimeout));
+        services.AddSingleton<ReadModelChanges>();
+        services.AddSingleton<ProjectionStats>();
+        services.AddSingleton<IReadStore>(_ => settings.ReadStoreProvider switch
+        {
+            ReadStoreProvider.Sqlite => new SqliteReadStore(settings.ReadStorePath),
+            _ => throw new LedgerConfigurationException("Ledger:ReadStore:Provider", "unsupported"),
+        });
+        services.AddHostedService<ReadStoreInitializer>();
+
+        services.AddAkka(AkkaComposition.SystemName, (akka, _) => akka
+            .AddLedgerPersistence(settings)
+            .AddLedgerCluster(settings)
+            .AddAccountSharding(settings, TimeProvider.System));
+        services.AddSingleton<ICommandGateway, ShardedCommandGateway>();
+
+        if (settings.HasRole("projection")) services.AddHostedService<ProjectionHost>();
+        return settings;
+    }
+
+    public static WebApplication MapBankLedger(this WebApplication app, NodeSettings settings)
+    {
+        app.UseProblemResponses();
+        app.MapGet("/health", () => Results.Ok(new { status = "ok", roles = settings.Roles.Order() }));
+        if (settings.HasRole("gateway")) app.MapCommandEndpoints();
+        if (settings.HasRole("query")) app.MapQueryEndpoints();
+
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("BankLedger.Node");
+        app.Lifetime.ApplicationStarted.Register(() => logger.LogInformation(
+            "BankLedger node started: roles {Roles}; data in {DataDirectory}; journal {Journal}; listening on {Urls}",
+            string.Join(",", settings.Roles.Order()), settings.DataDirectory, settings.JournalProvider,
+            string.Join(", ", app.Urls)));
+        return app;
+    }
+}

@@ -1,0 +1,60 @@
+namespace BankLedger.Node;
+
+/// <summary>The <c>Ledger</c> configuration section (appsettings, <c>Ledger__X__Y</c> env vars, <c>--Ledger:X:Y=</c>).</summary>
+public sealed class LedgerOptions
+{
+    public const string Section = "Ledger";
+
+    /// <summary>Folder for SQLite files (journal, read model). Created if missing.</summary>
+    public string DataDirectory { get; set; } = "./data";
+
+    /// <summary>Comma-separated node roles: gateway, ledger, projection, query. Default: all (embedded mode).</summary>
+    public string Roles { get; set; } = "gateway,ledger,projection,query";
+
+    /// <summary>Events between account snapshots.</summary>
+    public int SnapshotEvery { get; set; } = 100;
+
+    public JournalOptions Journal { get; set; } = new();
+    public ReadStoreOptions ReadStore { get; set; } = new();
+    public ClusterNodeOptions Cluster { get; set; } = new();
+    public HttpOptions Http { get; set; } = new();
+}
+
+public sealed class JournalOptions
+{
+    /// <summary><c>sqlite</c> (default, file in DataDirectory) or <c>postgresql</c>.</summary>
+    public string Provider { get; set; } = "sqlite";
+
+    /// <summary>Required for postgresql; optional for sqlite (default: DataDirectory/journal.db).</summary>
+    public string? ConnectionString { get; set; }
+}
+
+public sealed class ReadStoreOptions
+{
+    /// <summary><c>sqlite</c> (default, file in DataDirectory).</summary>
+    public string Provider { get; set; } = "sqlite";
+}
+
+public sealed class ClusterNodeOptions
+{
+    /// <summary>Address other nodes reach this one at.</summary>
+    public string Hostname { get; set; } = "127.0.0.1";
+
+    /// <summary>Akka.Remote port; 0 picks a free one (fine for a single node).</summary>
+    public int Port { get; set; }
+
+    /// <summary>Comma-separated seed addresses (akka.tcp://bankledger@host:port). Empty: the node forms its own cluster.</summary>
+    public string SeedNodes { get; set; } = "";
+}
+
+public sealed class HttpOptions
+{
+    /// <summary>How long a command waits for its account actor before 503 ledger_unavailable.</summary>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Longest a query waits for min_sequence / X-Consistency-Token before 504 projection_lagging.</summary>
+    public TimeSpan ReadYourWritesTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Idle time after which an account actor is passivated (unloaded from memory).</summary>
+    public TimeSpan PassivateIdleAccountsAfter { get; set; } = TimeSpan.FromMinutes(2);
+}

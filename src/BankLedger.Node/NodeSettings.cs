@@ -1,0 +1,93 @@
+namespace BankLedger.Node;
+
+public enum JournalProvider { Sqlite, PostgreSql }
+
+public enum ReadStoreProvider { Sqlite }
+
+/// <summary>
+/// The validated, resolved form of <see cref="LedgerOptions"/>: every path absolute, every provider known,
+/// every role recognised. Built once at start by <see cref="Resolve"/>, which fails with a
+/// <see cref="LedgerConfigurationException"/> naming the offending key.
+/// </summary>
+public sealed record NodeSettings(
+    string DataDirectory,
+    IReadOnlySet<string> Roles,
+    int SnapshotEvery,
+    JournalProvider JournalProvider,
+    string JournalConnectionString,
+    string? SqliteJournalPath,
+    ReadStoreProvider ReadStoreProvider,
+    string ReadStorePath,
+    string ClusterHostname,
+    int ClusterPort,
+    IReadOnlyList<string> SeedNodes,
+    HttpOptions Http)
+{
+    public static readonly IReadOnlySet<string> KnownRoles = new HashSet<string> { "gateway", "ledger", "projection", "query" };
+
+    public bool HasRole(string role) => Roles.Contains(role);
+
+    public static NodeSettings Resolve(LedgerOptions options, string contentRoot)
+    {
+        var dataDirectory = Path.GetFullPath(Path.Combine(contentRoot, Require(options.DataDirectory, "Ledger:DataDirectory")));
+
+        var roles = options.Roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(r => r.ToLowerInvariant()).ToHashSet();
+        if (roles.Count == 0) throw new LedgerConfigurationException("Ledger:Roles", "at least one role is required (gateway, ledger, projection, query).");
+        foreach (var role in roles.Where(r => !KnownRoles.Contains(r)))
+            throw new LedgerConfigurationException("Ledger:Roles", $"unknown role '{role}'; known roles are gateway, ledger, projection, query.");
+
+        if (options.SnapshotEvery < 1)
+            throw new LedgerConfigurationException("Ledger:SnapshotEvery", $"must be at least 1 (got {options.SnapshotEvery}).");
+
+        var (journalProvider, journalConnection, sqliteJournalPath) = ResolveJournal(options.Journal, dataDirectory);
+
+        var readStoreProvider = options.ReadStore.Provider.Trim().ToLowerInvariant() switch
+        {
+            "sqlite" => ReadStoreProvider.Sqlite,
+            var other => throw new LedgerConfigurationException("Ledger:ReadStore:Provider", $"unknown provider '{other}'; supported: sqlite."),
+        };
+
+        if (options.Cluster.Port is < 0 or > 65535)
+            throw new LedgerConfigurationException("Ledger:Cluster:Port", $"must be 0..65535 (got {options.Cluster.Port}).");
+        var seeds = options.Cluster.SeedNodes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var seed in seeds.Where(s => !Uri.TryCreate(s, UriKind.Absolute, out _)))
+            throw new LedgerConfigurationException("Ledger:Cluster:SeedNodes", $"'{seed}' is not an address like akka.tcp://bankledger@127.0.0.1:4053.");
+
+        if (options.Http.CommandTimeout <= TimeSpan.Zero)
+            throw new LedgerConfigurationException("Ledger:Http:CommandTimeout", "must be positive.");
+        if (options.Http.ReadYourWritesTimeout < TimeSpan.Zero)
+            throw new LedgerConfigurationException("Ledger:Http:ReadYourWritesTimeout", "must not be negative.");
+
+        return new NodeSettings(
+            dataDirectory, roles, options.SnapshotEvery, journalProvider, journalConnection, sqliteJournalPath,
+            readStoreProvider, Path.Combine(dataDirectory, "readmodel.db"),
+            Require(options.Cluster.Hostname, "Ledger:Cluster:Hostname"), options.Cluster.Port, seeds, options.Http);
+    }
+
+    private static (JournalProvider, string, string?) ResolveJournal(JournalOptions journal, string dataDirectory)
+    {
+        switch (journal.Provider.Trim().ToLowerInvariant())
+        {
+            case "sqlite":
+                if (!string.IsNullOrWhiteSpace(journal.ConnectionString))
+                {
+                    var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(journal.ConnectionString);
+                    if (string.IsNullOrWhiteSpace(builder.DataSource))
+                        throw new LedgerConfigurationException("Ledger:Journal:ConnectionString", "a SQLite connection string needs 'Data Source=<file>'.");
+                    return (JournalProvider.Sqlite, journal.ConnectionString, Path.GetFullPath(builder.DataSource));
+                }
+                var path = Path.Combine(dataDirectory, "journal.db");
+                return (JournalProvider.Sqlite, $"Data Source={path};Pooling=True", path);
+            case "postgresql" or "postgres":
+                if (string.IsNullOrWhiteSpace(journal.ConnectionString))
+                    throw new LedgerConfigurationException("Ledger:Journal:ConnectionString", "is required when Ledger:Journal:Provider is postgresql.");
+                return (JournalProvider.PostgreSql, journal.ConnectionString, null);
+            case var other:
+                throw new LedgerConfigurationException("Ledger:Journal:Provider", $"unknown provider '{other}'; supported: sqlite, postgresql.");
+        }
+    }
+
+    private static string Require(string? value, string key) =>
+        string.IsNullOrWhiteSpace(value) ? throw new LedgerConfigurationException(key, "must not be empty.") : value;
+}

@@ -1,0 +1,64 @@
+using BankLedger.Domain;
+
+namespace BankLedger.Projections;
+
+/// <summary>Counters a projection keeps about its own work (exposed for operators and tests).</summary>
+public sealed class ProjectionStats
+{
+    private long _applied;
+    private long _duplicates;
+    private long _repaired;
+    private long _batches;
+
+    public long Applied => Interlocked.Read(ref _applied);
+    public long DuplicatesSkipped => Interlocked.Read(ref _duplicates);
+    public long Repaired => Interlocked.Read(ref _repaired);
+    public long Batches => Interlocked.Read(ref _batches);
+
+    internal void Record(int applied, int duplicates, int repaired)
+    {
+        Interlocked.Add(ref _applied, applied);
+        Interlocked.Add(ref _duplicates, duplicates);
+        Interlocked.Add(ref _repaired, repaired);
+        Interlocked.Increment(ref _batches);
+    }
+}
+
+/// <summary>
+/// Turns one batch read from a tag stream into one atomic read-store write: drops duplicates, repairs gaps
+/// from the journal, then applies the events together with the batch's last offset as the checkpoint.
+/// </summary>
+public sealed class ProjectionBatchProcessor(
+    string projectionId,
+    IReadStore store,
+    IJournalRangeReader journal,
+    ReadModelChanges changes,
+    ProjectionStats stats)
+{
+    public string ProjectionId { get; } = projectionId;
+
+    public async Task ProcessAsync(IReadOnlyList<TaggedEvent> batch, CancellationToken cancellationToken)
+    {
+        if (batch.Count == 0) return;
+        var accounts = batch.Select(e => e.Event.AccountId).Distinct().ToArray();
+        var lastApplied = await store.LoadLastSequencesAsync(accounts, cancellationToken).ConfigureAwait(false);
+        var plan = SequenceGuard.Check(batch, lastApplied);
+
+        var repaired = new List<SequencedEvent>();
+        foreach (var gap in plan.Gaps)
+        {
+            var range = await journal.ReadAsync(gap.Account, gap.FromSequence, gap.ToSequence, cancellationToken).ConfigureAwait(false);
+            var expected = gap.ToSequence - gap.FromSequence + 1;
+            if (range.Count != expected)
+                throw new InvalidOperationException(
+                    $"Repair of {gap.Account} {gap.FromSequence}..{gap.ToSequence} read {range.Count} of {expected} events from the journal.");
+            repaired.AddRange(range);
+        }
+
+        var events = SequenceGuard.Merge(plan.InOrder, repaired);
+        var checkpoint = batch.Max(e => e.Offset);
+        await store.ApplyAsync(new ReadModelBatch(ProjectionId, checkpoint, events), cancellationToken).ConfigureAwait(false);
+        stats.Record(events.Count, plan.Duplicates, repaired.Count);
+        changes.Notify();
+    }
+}

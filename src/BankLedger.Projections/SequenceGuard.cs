@@ -1,0 +1,57 @@
+using BankLedger.Domain;
+
+namespace BankLedger.Projections;
+
+/// <summary>An event read from a tag stream: its tag offset plus the account's sequence number.</summary>
+public sealed record TaggedEvent(long Offset, long Sequence, AccountEvent Event);
+
+/// <summary>A hole in one account's history the projection must fill from the journal before applying.</summary>
+public sealed record SequenceGap(AccountId Account, long FromSequence, long ToSequence);
+
+/// <summary>
+/// Pure per-account sequence check over one batch. With the last applied sequence of every account:
+/// <c>seq &lt;= last</c> is a duplicate (redelivery after a restart from an older checkpoint) and is dropped;
+/// <c>seq == last + 1</c> is applied; <c>seq &gt; last + 1</c> is a gap.
+/// <para>
+/// A gap is never waited for. One account's events are written by a single writer one transaction after
+/// another, so their journal orderings increase with their sequence numbers, and the tag query emits
+/// orderings in order. A missing sequence therefore means the query already gave up on that ordering
+/// (it declares a gap permanent after query-delay × max-tries) and will never deliver it; the only way to
+/// close it is to read the range from the journal by persistence id, which the projection does at once.
+/// </para>
+/// </summary>
+public static class SequenceGuard
+{
+    public sealed record Plan(IReadOnlyList<TaggedEvent> InOrder, IReadOnlyList<SequenceGap> Gaps, int Duplicates);
+
+    public static Plan Check(IEnumerable<TaggedEvent> batch, IReadOnlyDictionary<AccountId, long> lastApplied)
+    {
+        var last = new Dictionary<AccountId, long>(lastApplied);
+        var inOrder = new List<TaggedEvent>();
+        var gaps = new List<SequenceGap>();
+        var duplicates = 0;
+        foreach (var item in batch)
+        {
+            var account = item.Event.AccountId;
+            var applied = last.GetValueOrDefault(account);
+            if (item.Sequence <= applied)
+            {
+                duplicates++;
+                continue;
+            }
+            if (item.Sequence > applied + 1) gaps.Add(new SequenceGap(account, applied + 1, item.Sequence - 1));
+            last[account] = item.Sequence;
+            inOrder.Add(item);
+        }
+        return new Plan(inOrder, gaps, duplicates);
+    }
+
+    /// <summary>Merges repaired events into the planned ones: per account ascending by sequence, accounts in first-seen order.</summary>
+    public static IReadOnlyList<SequencedEvent> Merge(IReadOnlyList<TaggedEvent> planned, IReadOnlyList<SequencedEvent> repaired)
+    {
+        var all = planned.Select(p => new SequencedEvent(p.Sequence, p.Event)).Concat(repaired);
+        return all.GroupBy(e => e.Event.AccountId)
+            .SelectMany(g => g.GroupBy(e => e.Sequence).Select(s => s.First()).OrderBy(e => e.Sequence))
+            .ToArray();
+    }
+}
