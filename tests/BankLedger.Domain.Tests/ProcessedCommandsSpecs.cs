@@ -1,0 +1,193 @@
+namespace BankLedger.Domain.Tests;
+
+public sealed class ProcessedCommandsSpecs
+{
+    private static readonly DateTimeOffset T0 = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static ProcessedCommand Entry(int n, DateTimeOffset at) =>
+        new(CommandId.Parse($"c-{n}"), $"fp-{n}", n, nameof(FundsDeposited), n * 100L, at);
+
+    /// <summary>Adds entries numbered <paramref name="first"/>.. one by one, each at the time <paramref name="at"/> gives.</summary>
+    private static ProcessedCommands AddAll(ProcessedCommands window, int first, int count, Func<int, DateTimeOffset> at)
+    {
+        for (var n = first; n < first + count; n++) window = window.Add(Entry(n, at(n)));
+        return window;
+    }
+
+    private static bool Holds(ProcessedCommands window, int n) => window.Find(CommandId.Parse($"c-{n}")) is not null;
+
+    [Fact]
+    public void The_window_bounds_are_1000_entries_24_hours_and_a_hard_cap_of_10000()
+    {
+        Assert.Equal(1_000, ProcessedCommands.MinRetained);
+        Assert.Equal(10_000, ProcessedCommands.HardCap);
+        Assert.Equal(TimeSpan.FromHours(24), ProcessedCommands.RetainFor);
+    }
+
+    [Fact]
+    public void A_found_entry_is_returned_as_it_was_added()
+    {
+        var window = ProcessedCommands.Empty.Add(Entry(1, T0));
+
+        Assert.Equal(Entry(1, T0), window.Find(CommandId.Parse("c-1")));
+        Assert.Null(window.Find(CommandId.Parse("c-2")));
+    }
+
+    [Fact]
+    public void Adding_returns_a_new_window_and_leaves_the_old_one_untouched()
+    {
+        var one = ProcessedCommands.Empty.Add(Entry(1, T0));
+
+        var two = one.Add(Entry(2, T0));
+
+        Assert.Equal(1, one.Count);
+        Assert.Equal(2, two.Count);
+        Assert.Equal(0, ProcessedCommands.Empty.Count);
+    }
+
+    [Fact]
+    public void Keeps_the_newest_1000_entries_regardless_of_age()
+    {
+        // Each entry a day after the previous one: every entry but the newest is older than 24 hours.
+        var window = AddAll(ProcessedCommands.Empty, 1, 1_500, n => T0.AddDays(n));
+
+        Assert.Equal(1_000, window.Count);
+        Assert.True(Holds(window, 501), "oldest of the newest 1,000");
+        Assert.True(Holds(window, 1_500));
+        Assert.False(Holds(window, 500));
+        Assert.False(Holds(window, 1));
+    }
+
+    [Fact]
+    public void Keeps_up_to_1000_entries_however_old_they_are()
+    {
+        var window = AddAll(ProcessedCommands.Empty, 1, 1_000, n => T0.AddDays(n * 30));
+
+        Assert.Equal(1_000, window.Count);
+        Assert.True(Holds(window, 1));
+    }
+
+    [Fact]
+    public void Keeps_entries_younger_than_24_hours_beyond_1000()
+    {
+        var window = AddAll(ProcessedCommands.Empty, 1, 3_000, n => T0.AddSeconds(n));
+
+        Assert.Equal(3_000, window.Count);
+        Assert.True(Holds(window, 1));
+        Assert.True(Holds(window, 3_000));
+    }
+
+    [Fact]
+    public void Evicts_entries_older_than_24_hours_once_above_1000()
+    {
+        var window = AddAll(ProcessedCommands.Empty, 1, 1_500, _ => T0);
+        Assert.Equal(1_500, window.Count);
+
+        window = AddAll(window, 1_501, 1_000, _ => T0.AddHours(25));
+
+        Assert.Equal(1_000, window.Count);
+        Assert.All(Enumerable.Range(1, 1_500), n => Assert.False(Holds(window, n)));
+        Assert.All(Enumerable.Range(1_501, 1_000), n => Assert.True(Holds(window, n)));
+    }
+
+    [Fact]
+    public void Evicts_old_entries_only_down_to_1000()
+    {
+        var window = AddAll(ProcessedCommands.Empty, 1, 1_200, _ => T0);
+
+        window = window.Add(Entry(1_201, T0.AddHours(25)));
+
+        Assert.Equal(1_000, window.Count);
+        Assert.False(Holds(window, 201));
+        Assert.True(Holds(window, 202), "the newest 1,000 stay even though they are old");
+        Assert.True(Holds(window, 1_201));
+    }
+
+    [Fact]
+    public void Keeps_an_entry_exactly_24_hours_old_and_evicts_it_one_tick_later()
+    {
+        var window = AddAll(ProcessedCommands.Empty, 1, 1_000, _ => T0);
+
+        var atTheEdge = window.Add(Entry(1_001, T0 + ProcessedCommands.RetainFor));
+        var pastTheEdge = window.Add(Entry(1_001, T0 + ProcessedCommands.RetainFor + TimeSpan.FromTicks(1)));
+
+        Assert.Equal(1_001, atTheEdge.Count);
+        Assert.True(Holds(atTheEdge, 1));
+        Assert.Equal(1_000, pastTheEdge.Count);
+        Assert.False(Holds(pastTheEdge, 1));
+    }
+
+    [Fact]
+    public void Entries_younger_than_24_hours_stay_beyond_1000_while_older_ones_go()
+    {
+        // 600 entries at T0, 1,000 at T0+12h, then one at T0+30h: only the T0 batch is more than 24h older than the newest.
+        var window = AddAll(ProcessedCommands.Empty, 1, 600, _ => T0);
+        window = AddAll(window, 601, 1_000, _ => T0.AddHours(12));
+
+        window = window.Add(Entry(1_601, T0.AddHours(30)));
+
+        Assert.Equal(1_001, window.Count);
+        Assert.All(Enumerable.Range(1, 600), n => Assert.False(Holds(window, n)));
+        Assert.All(Enumerable.Range(601, 1_001), n => Assert.True(Holds(window, n)));
+    }
+
+    [Fact]
+    public void Never_exceeds_10000_entries_even_when_all_are_young()
+    {
+        var window = AddAll(ProcessedCommands.Empty, 1, 12_000, _ => T0);
+
+        Assert.Equal(10_000, window.Count);
+        Assert.False(Holds(window, 2_000));
+        Assert.True(Holds(window, 2_001), "the hard cap drops the oldest first");
+        Assert.True(Holds(window, 12_000));
+    }
+
+    [Fact]
+    public void The_count_never_exceeds_the_hard_cap_at_any_step()
+    {
+        var window = ProcessedCommands.Empty;
+        for (var n = 1; n <= 10_050; n++)
+        {
+            window = window.Add(Entry(n, T0.AddMilliseconds(n)));
+            if (window.Count > ProcessedCommands.HardCap) Assert.Fail($"{window.Count} entries after adding #{n}");
+        }
+        Assert.Equal(ProcessedCommands.HardCap, window.Count);
+    }
+
+    [Fact]
+    public void Oldest_first_lists_entries_in_the_order_they_were_added()
+    {
+        var window = AddAll(ProcessedCommands.Empty, 1, 5, n => T0.AddMinutes(n));
+
+        Assert.Equal(Enumerable.Range(1, 5).Select(n => Entry(n, T0.AddMinutes(n))), window.OldestFirst);
+    }
+
+    [Fact]
+    public void From_oldest_first_round_trips()
+    {
+        var window = AddAll(ProcessedCommands.Empty, 1, 2_500, n => T0.AddMinutes(n * 2));
+
+        var restored = ProcessedCommands.FromOldestFirst(window.OldestFirst);
+
+        Assert.Equal(window.Count, restored.Count);
+        Assert.Equal(window.OldestFirst, restored.OldestFirst);
+        Assert.All(window.OldestFirst, entry => Assert.Equal(entry, restored.Find(entry.CommandId)));
+    }
+
+    [Fact]
+    public void From_oldest_first_of_nothing_is_empty()
+    {
+        Assert.Equal(0, ProcessedCommands.FromOldestFirst([]).Count);
+    }
+
+    [Fact]
+    public void From_oldest_first_applies_the_same_eviction_as_adding()
+    {
+        var entries = Enumerable.Range(1, 1_500).Select(n => Entry(n, T0.AddDays(n))).ToList();
+
+        var restored = ProcessedCommands.FromOldestFirst(entries);
+
+        Assert.Equal(1_000, restored.Count);
+        Assert.Equal(entries.Skip(500), restored.OldestFirst);
+    }
+}
