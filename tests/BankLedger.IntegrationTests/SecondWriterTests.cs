@@ -52,15 +52,18 @@ public sealed class SecondWriterTests
         var config = SystemConfig(settings);
         using var first = ActorSystem.Create("writer-a", config);
         using var second = ActorSystem.Create("writer-b", config);
+        // Generous for the first asks (journal start-up, table creation on a loaded CI machine); the
+        // contested asks only need to outlive one write, and the stopped loser never answers at all.
+        var startupTimeout = TimeSpan.FromSeconds(30);
         var timeout = TimeSpan.FromSeconds(5);
 
         var writerA = first.ActorOf(AccountActor.Props(Contested, 100, TimeProvider.System));
-        var opened = await writerA.Ask<CommandReply>(Open(), timeout);
+        var opened = await writerA.Ask<CommandReply>(Open(), startupTimeout);
         Assert.IsType<CommandAccepted>(opened);
         // B recovers after the open, so both writers believe they own sequence 2 next.
         var writerB = second.ActorOf(AccountActor.Props(Contested, 100, TimeProvider.System));
         // Repeating the open makes B finish its recovery now (it answers with the replayed response).
-        var replayedOpen = Assert.IsType<CommandAccepted>(await writerB.Ask<CommandReply>(Open(), timeout));
+        var replayedOpen = Assert.IsType<CommandAccepted>(await writerB.Ask<CommandReply>(Open(), startupTimeout));
         Assert.True(replayedOpen.Response.IsReplay);
 
         var attempts = Enumerable.Range(1, 30).Select(i => (Writer: i % 2 == 0 ? writerA : writerB, Command: Deposit(i))).ToArray();
