@@ -20,6 +20,9 @@ public static class Account
 {
     public static Decision Decide(AccountState state, AccountCommand command, DateTimeOffset now)
     {
+        if (command.AccountId != state.AccountId)
+            throw new ArgumentException($"Command for '{command.AccountId}' routed to account '{state.AccountId}'.", nameof(command));
+
         // Idempotency comes first: a retry must get the original answer even if the state moved on since.
         if (state.Processed.Find(command.CommandId) is { } original)
         {

@@ -131,8 +131,10 @@ public sealed class AccountActor : UntypedPersistentActor
             _writing = false;
             if (durable != expected)
             {
-                // The journal rejected the write (e.g. serialization); nothing of the batch is accepted.
+                // The journal rejected the write (e.g. serialization); nothing of the batch is accepted, and
+                // queued commands were decided against state that never became durable: fail them too.
                 foreach (var (replyTo, _) in replies) replyTo.Tell(new CommandFailed("The journal rejected the write."));
+                FailWaitingCommands("The account is restarting after a rejected write.");
                 Context.Stop(Self);
                 return;
             }
@@ -157,8 +159,13 @@ public sealed class AccountActor : UntypedPersistentActor
         // The actor stops after this (Akka's rule: the journal's state is unknown). Clients of the failed
         // batch get no answer (its outcome is unknown) and time out; queued commands were never attempted
         // and are told so. Either way a retry with the same command id is safe by idempotency.
-        foreach (var (_, replyTo) in _waiting) replyTo.Tell(new CommandFailed("The journal is unavailable."));
-        _waiting.Clear();
+        FailWaitingCommands("The journal is unavailable.");
         base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    private void FailWaitingCommands(string reason)
+    {
+        foreach (var (_, replyTo) in _waiting) replyTo.Tell(new CommandFailed(reason));
+        _waiting.Clear();
     }
 }
