@@ -27,9 +27,9 @@ public sealed record NodeSettings(
 
     public bool HasRole(string role) => Roles.Contains(role);
 
-    public static NodeSettings Resolve(LedgerOptions options, string contentRoot)
+    public static NodeSettings Resolve(LedgerOptions options, string baseDirectory)
     {
-        var dataDirectory = Path.GetFullPath(Path.Combine(contentRoot, Require(options.DataDirectory, "Ledger:DataDirectory")));
+        var dataDirectory = Path.GetFullPath(Path.Combine(baseDirectory, Require(options.DataDirectory, "Ledger:DataDirectory")));
 
         var roles = options.Roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(r => r.ToLowerInvariant()).ToHashSet();

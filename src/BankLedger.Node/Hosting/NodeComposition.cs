@@ -15,7 +15,8 @@ public static class NodeComposition
     public static NodeSettings AddBankLedger(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(LedgerOptions.Section).Get<LedgerOptions>() ?? new LedgerOptions();
-        var settings = NodeSettings.Resolve(options, builder.Environment.ContentRootPath);
+        // Relative data folders resolve against the working directory, where the operator ran the command.
+        var settings = NodeSettings.Resolve(options, Environment.CurrentDirectory);
         DataDirectory.Prepare(settings);
 
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
