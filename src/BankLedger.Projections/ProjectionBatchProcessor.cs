@@ -15,6 +15,9 @@ public sealed class ProjectionStats
     public long Repaired => Interlocked.Read(ref _repaired);
     public long Batches => Interlocked.Read(ref _batches);
 
+    /// <summary>Commit-to-visible lag of events that arrived through the tag stream (repaired ones excluded).</summary>
+    public LagRecorder Lag { get; } = new();
+
     internal void Record(int applied, int duplicates, int repaired)
     {
         Interlocked.Add(ref _applied, applied);
@@ -33,7 +36,8 @@ public sealed class ProjectionBatchProcessor(
     IReadStore store,
     IJournalRangeReader journal,
     ReadModelChanges changes,
-    ProjectionStats stats)
+    ProjectionStats stats,
+    TimeProvider clock)
 {
     public string ProjectionId { get; } = projectionId;
 
@@ -58,6 +62,9 @@ public sealed class ProjectionBatchProcessor(
         var events = SequenceGuard.Merge(plan.InOrder, repaired);
         var checkpoint = batch.Max(e => e.Offset);
         await store.ApplyAsync(new ReadModelBatch(ProjectionId, checkpoint, events), cancellationToken).ConfigureAwait(false);
+        var visibleAt = clock.GetUtcNow().UtcTicks;
+        foreach (var applied in plan.InOrder.Where(e => e.WrittenAtTicks > 0))
+            stats.Lag.Record(TimeSpan.FromTicks(visibleAt - applied.WrittenAtTicks));
         stats.Record(events.Count, plan.Duplicates, repaired.Count);
         changes.Notify();
     }

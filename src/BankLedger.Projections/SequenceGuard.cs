@@ -2,8 +2,11 @@ using BankLedger.Domain;
 
 namespace BankLedger.Projections;
 
-/// <summary>An event read from a tag stream: its tag offset plus the account's sequence number.</summary>
-public sealed record TaggedEvent(long Offset, long Sequence, AccountEvent Event);
+/// <summary>
+/// An event read from a tag stream: its tag offset, the account's sequence number, and when the journal
+/// wrote it (UTC ticks; 0 when unknown) — the start of the commit-to-visible lag the projection reports.
+/// </summary>
+public sealed record TaggedEvent(long Offset, long Sequence, AccountEvent Event, long WrittenAtTicks = 0);
 
 /// <summary>A hole in one account's history the projection must fill from the journal before applying.</summary>
 public sealed record SequenceGap(AccountId Account, long FromSequence, long ToSequence);

@@ -57,7 +57,7 @@ public static class TagProjection
 
     private static TaggedEvent? ToTaggedEvent(EventEnvelope envelope) => envelope switch
     {
-        { Offset: Sequence offset, Event: AccountEvent @event } => new TaggedEvent(offset.Value, envelope.SequenceNr, @event),
+        { Offset: Sequence offset, Event: AccountEvent @event } => new TaggedEvent(offset.Value, envelope.SequenceNr, @event, envelope.Timestamp),
         _ => null,
     };
 }

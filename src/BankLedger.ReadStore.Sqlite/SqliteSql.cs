@@ -14,7 +14,7 @@ internal static class SqliteSql
             last_sequence         INTEGER NOT NULL,
             opened_at             TEXT    NOT NULL,
             last_updated_at       TEXT    NOT NULL
-        );
+        ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS transactions (
             account_id          TEXT    NOT NULL,
             sequence            INTEGER NOT NULL,
@@ -39,11 +39,17 @@ internal static class SqliteSql
         FROM accounts WHERE account_id = $account_id
         """;
 
-    public const string UpsertAccount = """
+    // Writer statements bind by position (?N) through the raw SQLite API; see RawStatement.
+
+    public const string WriterSelectAccount = """
+        SELECT currency, status, balance_cents, overdraft_limit_cents, owner, last_sequence, opened_at, last_updated_at
+        FROM accounts WHERE account_id = ?1
+        """;
+
+    public const string WriterUpsertAccount = """
         INSERT INTO accounts (account_id, currency, status, balance_cents, overdraft_limit_cents, owner,
                               last_sequence, opened_at, last_updated_at)
-        VALUES ($account_id, $currency, $status, $balance_cents, $overdraft_limit_cents, $owner,
-                $last_sequence, $opened_at, $last_updated_at)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
         ON CONFLICT (account_id) DO UPDATE SET
             currency = excluded.currency,
             status = excluded.status,
@@ -55,16 +61,15 @@ internal static class SqliteSql
             last_updated_at = excluded.last_updated_at
         """;
 
-    public const string InsertTransaction = """
+    public const string WriterInsertTransaction = """
         INSERT INTO transactions (account_id, sequence, event_type, amount_cents, currency, reference,
                                   balance_after_cents, command_id, occurred_at, client_created_at)
-        VALUES ($account_id, $sequence, $event_type, $amount_cents, $currency, $reference,
-                $balance_after_cents, $command_id, $occurred_at, $client_created_at)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
         """;
 
     /// <summary>Checkpoints never move backwards: a late or replayed batch keeps the larger offset.</summary>
-    public const string UpsertCheckpoint = """
-        INSERT INTO checkpoints (projection_id, "offset") VALUES ($projection_id, $offset)
+    public const string WriterUpsertCheckpoint = """
+        INSERT INTO checkpoints (projection_id, "offset") VALUES (?1, ?2)
         ON CONFLICT (projection_id) DO UPDATE SET "offset" = max("offset", excluded."offset")
         """;
 

@@ -118,7 +118,7 @@ public sealed class ProjectionStreamTests : Akka.TestKit.Xunit2.TestKit, IAsyncL
     {
         var alice = await WriteHistoryAsync(Alice, deposits: 4); // 1..5
         var flaky = new FailingOnceStore(_store, failOnCall: 2);
-        var processor = new ProjectionBatchProcessor(Tag, flaky, new AkkaJournalRangeReader(_journal, Sys.Materializer()), _changes, _stats);
+        var processor = new ProjectionBatchProcessor(Tag, flaky, new AkkaJournalRangeReader(_journal, Sys.Materializer()), _changes, _stats, TimeProvider.System);
         var settings = new ProjectionSettings { MaxBatchSize = 1, MinBackoff = TimeSpan.FromMilliseconds(10), MaxBackoff = TimeSpan.FromMilliseconds(50) };
         var starts = 0;
         var killSwitch = TagProjection
@@ -147,7 +147,7 @@ public sealed class ProjectionStreamTests : Akka.TestKit.Xunit2.TestKit, IAsyncL
     /// <summary>Runs the projection over exactly these envelopes (then idles) until their last offset is checkpointed.</summary>
     private async Task ProjectAsync(IReadOnlyList<EventEnvelope> envelopes, List<long>? requestedOffsets = null)
     {
-        var processor = new ProjectionBatchProcessor(Tag, _store, new AkkaJournalRangeReader(_journal, Sys.Materializer()), _changes, _stats);
+        var processor = new ProjectionBatchProcessor(Tag, _store, new AkkaJournalRangeReader(_journal, Sys.Materializer()), _changes, _stats, TimeProvider.System);
         var killSwitch = TagProjection
             .Create(Tag, (_, after) =>
             {

@@ -51,6 +51,7 @@ public static class NodeComposition
         app.MapGet("/health", () => Results.Ok(new { status = "ok", roles = settings.Roles.Order() }));
         if (settings.HasRole("gateway")) app.MapCommandEndpoints();
         if (settings.HasRole("query")) app.MapQueryEndpoints();
+        if (settings.HasRole("projection")) app.MapProjectionAdminEndpoints();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("BankLedger.Node");
         app.Lifetime.ApplicationStarted.Register(() => logger.LogInformation(

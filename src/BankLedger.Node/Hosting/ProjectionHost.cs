@@ -17,6 +17,7 @@ internal sealed class ProjectionHost(
     IReadStore store,
     ReadModelChanges changes,
     ProjectionStats stats,
+    TimeProvider clock,
     ILogger<ProjectionHost> logger) : IHostedService
 {
     private readonly List<UniqueKillSwitch> _running = [];
@@ -29,7 +30,7 @@ internal sealed class ProjectionHost(
         var settings = new ProjectionSettings();
         foreach (var tag in PartitionTags.All)
         {
-            var processor = new ProjectionBatchProcessor(tag, store, repair, changes, stats);
+            var processor = new ProjectionBatchProcessor(tag, store, repair, changes, stats, clock);
             var killSwitch = TagProjection
                 .Create(tag, (t, offset) => journal.EventsByTag(t, Offset.Sequence(offset)), store, processor, settings)
                 .ViaMaterialized(KillSwitches.Single<Akka.NotUsed>(), Keep.Right)
