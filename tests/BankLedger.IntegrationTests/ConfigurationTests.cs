@@ -47,9 +47,25 @@ public sealed class ConfigurationTests
     {
         using var data = new TempDirectory("config");
         var folder = data.Combine("nested", "ledger-data");
-        await using var node = NodeProcess.Start(new Dictionary<string, string> { ["Ledger:DataDirectory"] = folder });
+        await using var node = NodeProcess.Start(
+            new Dictionary<string, string>(),
+            environment: new Dictionary<string, string> { ["Ledger__DataDirectory"] = folder, ["Ledger__SnapshotEvery"] = "3" });
         await node.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
-        Assert.True(File.Exists(Path.Combine(folder, "journal.db")) || Directory.Exists(folder));
-        Assert.Contains(folder, node.Output);
+        Assert.True(File.Exists(Path.Combine(folder, "journal.db")), "the journal lives in the folder named by the environment");
+        Assert.Contains($"data in {folder}", node.Output);
+    }
+
+    [Fact]
+    public async Task Command_line_wins_over_environment_variables()
+    {
+        using var data = new TempDirectory("config");
+        var fromEnvironment = data.Combine("from-env");
+        var fromCommandLine = data.Combine("from-args");
+        await using var node = NodeProcess.Start(
+            new Dictionary<string, string> { ["Ledger:DataDirectory"] = fromCommandLine },
+            environment: new Dictionary<string, string> { ["Ledger__DataDirectory"] = fromEnvironment });
+        await node.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+        Assert.Contains($"data in {fromCommandLine}", node.Output);
+        Assert.False(Directory.Exists(fromEnvironment));
     }
 }

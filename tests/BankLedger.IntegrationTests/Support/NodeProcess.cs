@@ -35,7 +35,7 @@ public sealed class NodeProcess : IAsyncDisposable
     public int ExitCode => _process.ExitCode;
 
     /// <summary>Starts the node with <c>--Ledger:Key=value</c> arguments; does not wait for it to be ready.</summary>
-    public static NodeProcess Start(IDictionary<string, string> settings, int? httpPort = null)
+    public static NodeProcess Start(IDictionary<string, string> settings, int? httpPort = null, IDictionary<string, string>? environment = null)
     {
         var port = httpPort ?? FreePort.Get();
         var nodeDll = Path.Combine(AppContext.BaseDirectory, "BankLedger.Node.dll");
@@ -51,6 +51,7 @@ public sealed class NodeProcess : IAsyncDisposable
         foreach (var (key, value) in settings) start.ArgumentList.Add($"--{key}={value}");
         start.Environment["DOTNET_ENVIRONMENT"] = "Testing";
         start.Environment.Remove("ASPNETCORE_URLS");
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the node process");
         return new NodeProcess(process, new Uri($"http://127.0.0.1:{port}"));
     }

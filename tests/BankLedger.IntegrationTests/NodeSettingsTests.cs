@@ -1,0 +1,81 @@
+using BankLedger.Node;
+using Microsoft.Extensions.Configuration;
+
+namespace BankLedger.IntegrationTests;
+
+/// <summary>Binding and validation of the Ledger section, without starting a node.</summary>
+public sealed class NodeSettingsTests
+{
+    private static NodeSettings Resolve(params (string Key, string Value)[] values)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value)))
+            .Build();
+        var options = configuration.GetSection(LedgerOptions.Section).Get<LedgerOptions>() ?? new LedgerOptions();
+        return NodeSettings.Resolve(options, "/srv/ledger");
+    }
+
+    [Fact]
+    public void Defaults_are_the_embedded_single_node()
+    {
+        var settings = Resolve();
+        Assert.Equal("/srv/ledger/data", settings.DataDirectory);
+        Assert.Equal(["gateway", "ledger", "projection", "query"], settings.Roles.Order());
+        Assert.Equal(100, settings.SnapshotEvery);
+        Assert.Equal(JournalProvider.Sqlite, settings.JournalProvider);
+        Assert.Equal("/srv/ledger/data/journal.db", settings.SqliteJournalPath);
+        Assert.Equal("/srv/ledger/data/readmodel.db", settings.ReadStorePath);
+        Assert.Empty(settings.SeedNodes);
+        Assert.Equal(TimeSpan.FromSeconds(2), settings.Http.ReadYourWritesTimeout);
+    }
+
+    [Fact]
+    public void Every_documented_key_overrides_its_default()
+    {
+        var settings = Resolve(
+            ("Ledger:DataDirectory", "/var/lib/ledger"),
+            ("Ledger:Roles", "Gateway, query"),
+            ("Ledger:SnapshotEvery", "25"),
+            ("Ledger:Journal:Provider", "PostgreSQL"),
+            ("Ledger:Journal:ConnectionString", "Host=db;Database=ledger"),
+            ("Ledger:Cluster:Hostname", "10.1.2.3"),
+            ("Ledger:Cluster:Port", "4053"),
+            ("Ledger:Cluster:SeedNodes", "akka.tcp://bankledger@10.1.2.3:4053, akka.tcp://bankledger@10.1.2.4:4053"),
+            ("Ledger:Http:CommandTimeout", "00:00:03"),
+            ("Ledger:Http:ReadYourWritesTimeout", "00:00:00.500"));
+        Assert.Equal("/var/lib/ledger", settings.DataDirectory);
+        Assert.Equal(["gateway", "query"], settings.Roles.Order());
+        Assert.Equal(25, settings.SnapshotEvery);
+        Assert.Equal(JournalProvider.PostgreSql, settings.JournalProvider);
+        Assert.Equal("Host=db;Database=ledger", settings.JournalConnectionString);
+        Assert.Null(settings.SqliteJournalPath);
+        Assert.Equal("10.1.2.3", settings.ClusterHostname);
+        Assert.Equal(4053, settings.ClusterPort);
+        Assert.Equal(2, settings.SeedNodes.Count);
+        Assert.Equal(TimeSpan.FromSeconds(3), settings.Http.CommandTimeout);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), settings.Http.ReadYourWritesTimeout);
+    }
+
+    [Theory]
+    [InlineData("Ledger:Journal:Provider", "oracle", "Ledger:Journal:Provider")]
+    [InlineData("Ledger:ReadStore:Provider", "redis", "Ledger:ReadStore:Provider")]
+    [InlineData("Ledger:Roles", " , ", "Ledger:Roles")]
+    [InlineData("Ledger:Roles", "ledger,accountant", "Ledger:Roles")]
+    [InlineData("Ledger:SnapshotEvery", "-1", "Ledger:SnapshotEvery")]
+    [InlineData("Ledger:Cluster:Port", "70000", "Ledger:Cluster:Port")]
+    [InlineData("Ledger:Cluster:SeedNodes", "not an address", "Ledger:Cluster:SeedNodes")]
+    [InlineData("Ledger:Http:CommandTimeout", "00:00:00", "Ledger:Http:CommandTimeout")]
+    [InlineData("Ledger:DataDirectory", " ", "Ledger:DataDirectory")]
+    public void Invalid_values_name_their_key(string key, string value, string namedKey)
+    {
+        var error = Assert.Throws<LedgerConfigurationException>(() => Resolve((key, value)));
+        Assert.Equal(namedKey, error.Key);
+    }
+
+    [Fact]
+    public void Postgresql_without_a_connection_string_names_the_connection_string_key()
+    {
+        var error = Assert.Throws<LedgerConfigurationException>(() => Resolve(("Ledger:Journal:Provider", "postgresql")));
+        Assert.Equal("Ledger:Journal:ConnectionString", error.Key);
+    }
+}
