@@ -31,8 +31,29 @@ public sealed class JournalOptions
 
 public sealed class ReadStoreOptions
 {
-    /// <summary><c>sqlite</c> (default, file in DataDirectory).</summary>
+    /// <summary><c>sqlite</c> (default, file in DataDirectory) or <c>elasticsearch</c>.</summary>
     public string Provider { get; set; } = "sqlite";
+
+    public ElasticsearchOptions Elasticsearch { get; set; } = new();
+}
+
+/// <summary><c>Ledger:ReadStore:Elasticsearch</c>: where and how to reach the Elasticsearch read model.</summary>
+public sealed class ElasticsearchOptions
+{
+    /// <summary>One or more node URLs, comma-separated (e.g. <c>https://es1:9200,https://es2:9200</c>).</summary>
+    public string? Url { get; set; }
+
+    /// <summary>API key (base64 "id:key" as Kibana shows it). Use this or Username/Password.</summary>
+    public string? ApiKey { get; set; }
+
+    public string? Username { get; set; }
+    public string? Password { get; set; }
+
+    /// <summary>SHA-256 fingerprint of the cluster's CA certificate, for self-signed TLS (ES 8+/9 default).</summary>
+    public string? CertificateFingerprint { get; set; }
+
+    /// <summary>Prefix of every index and alias the ledger creates (<c>{prefix}-accounts</c>, ...).</summary>
+    public string IndexPrefix { get; set; } = "bankledger";
 }
 
 public sealed class ClusterNodeOptions
