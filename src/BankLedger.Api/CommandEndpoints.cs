@@ -59,7 +59,8 @@ public static class CommandEndpoints
     private static bool IsJson(string? contentType) =>
         MediaTypeHeaderValue.TryParse(contentType, out var media)
         && media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-        && (media.Charset.Length == 0 || media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase));
+        // charset="utf-8" (quoted) means the same as charset=utf-8 (RFC 9110 §5.6.6).
+        && (media.Charset.Length == 0 || HeaderUtilities.RemoveQuotes(media.Charset).Equals("utf-8", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Reads at most <see cref="MaxBodyBytes"/>; null when the body is larger (→ 413), however it is framed.</summary>
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)

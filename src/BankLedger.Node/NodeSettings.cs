@@ -27,6 +27,9 @@ public sealed record NodeSettings(
 
     public bool HasRole(string role) => Roles.Contains(role);
 
+    /// <summary>Gateway, ledger and projection work through Akka; a node with only the query role does not.</summary>
+    public bool NeedsActorSystem => HasRole("gateway") || HasRole("ledger") || HasRole("projection");
+
     public static NodeSettings Resolve(LedgerOptions options, string baseDirectory)
     {
         var dataDirectory = Path.GetFullPath(Path.Combine(baseDirectory, Require(options.DataDirectory, "Ledger:DataDirectory")));

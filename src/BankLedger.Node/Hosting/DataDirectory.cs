@@ -20,7 +20,7 @@ internal static class DataDirectory
             throw new LedgerConfigurationException("Ledger:DataDirectory", $"'{settings.DataDirectory}' is not a writable folder ({e.Message}).");
         }
 
-        if (settings.SqliteJournalPath is { } journal) EnableWriteAheadLog(journal);
+        if (settings.NeedsActorSystem && settings.SqliteJournalPath is { } journal) EnableWriteAheadLog(journal);
     }
 
     /// <summary>

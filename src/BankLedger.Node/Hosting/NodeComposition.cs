@@ -35,6 +35,9 @@ public static class NodeComposition
         });
         services.AddHostedService<ReadStoreInitializer>();
 
+        // A query-only node serves from the read store alone: no actor system, no journal, no cluster.
+        if (!settings.NeedsActorSystem) return settings;
+
         services.AddAkka(AkkaComposition.SystemName, (akka, _) => akka
             .AddLedgerPersistence(settings)
             .AddLedgerCluster(settings)

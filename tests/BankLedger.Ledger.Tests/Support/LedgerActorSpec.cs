@@ -11,8 +11,8 @@ namespace BankLedger.Ledger.Tests.Support;
 /// </summary>
 public abstract class LedgerActorSpec : Akka.TestKit.Xunit2.TestKit
 {
-    /// <summary>Generous bound for one reply: the first write also creates the tables.</summary>
-    protected static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>Generous bound for one reply: the first write also creates the tables, and CI machines are busy (2 cores, several test hosts).</summary>
+    protected static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(30);
 
     private readonly List<ActorSystem> _extraSystems = [];
     private int _incarnations;
