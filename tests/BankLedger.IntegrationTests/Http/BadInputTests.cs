@@ -294,7 +294,6 @@ public sealed class BadInputTests(SqliteLedgerFixture fixture) : IClassFixture<S
     }
 
     // RFC 9110 §5.6.6: a parameter value may be a token or a quoted-string, and both mean the same.
-    // src/BankLedger.Api/CommandEndpoints.cs:62 compares media.Charset (still quoted) to "utf-8", so this is 415.
     [Fact]
     public async Task JSON_with_a_quoted_UTF8_charset_is_accepted()
     {
