@@ -22,7 +22,7 @@ public static class CommandEndpoints
     private static async Task<IResult> HandleAsync(string action, HttpContext context, ICommandGateway gateway)
     {
         if (CommandRequestParser.CommandTypeForAction(action) is null)
-            return CommandRequestParser.Parse(action, []).Problem!.ToResult(context);
+            return CommandRequestParser.UnknownAction(action).ToResult(context);
         if (!IsJson(context.Request.ContentType))
             return ProblemResponses.UnsupportedMediaType(context.Request.ContentType).ToResult(context);
 

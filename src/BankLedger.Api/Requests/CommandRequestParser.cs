@@ -54,15 +54,16 @@ public static class CommandRequestParser
     /// <summary>The wire command type an action expects (<c>deposit</c> → <c>DEPOSIT_FUNDS</c>), or null if unknown.</summary>
     public static string? CommandTypeForAction(string? action) => Find(action)?.CommandType;
 
+    /// <summary>The 404 for a route action that is not one of the five commands.</summary>
+    public static ApiProblem UnknownAction(string? action) =>
+        new(404, RequestProblemCodes.UnknownAction, "Not found",
+            $"{Display(action ?? "")} is not a command action; expected one of: {string.Join(", ", Actions)}");
+
     /// <summary>Parses and validates one command request body for the given route action.</summary>
     public static ParseResult<AccountCommand> Parse(string action, ReadOnlySpan<byte> utf8Json)
     {
         var contract = Find(action);
-        if (contract is null)
-        {
-            return new ApiProblem(404, RequestProblemCodes.UnknownAction, "Not found",
-                $"{Display(action ?? "")} is not a command action; expected one of: {string.Join(", ", Actions)}");
-        }
+        if (contract is null) return UnknownAction(action);
 
         if (utf8Json.IsEmpty) return Malformed("the request body is empty; expected a JSON object");
         if (!Utf8.IsValid(utf8Json)) return Malformed("the request body is not valid UTF-8");
