@@ -1,4 +1,5 @@
 using BankLedger.Api.Problems;
+using BankLedger.Projections;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
@@ -21,6 +22,12 @@ public static class ErrorHandling
                 await ProblemResponses.WriteAsync(context, bad.StatusCode == 413
                     ? ProblemResponses.PayloadTooLarge(CommandEndpoints.MaxBodyBytes)
                     : ApiProblem.BadRequest("bad_request", bad.Message));
+                return;
+            }
+            if (error is ReadStoreUnavailableException unavailable)
+            {
+                logger.LogWarning("Read store unavailable for {Path}: {Reason}", context.Request.Path, unavailable.Message);
+                await ProblemResponses.WriteAsync(context, ProblemResponses.ReadStoreUnavailable());
                 return;
             }
             logger.LogError(error, "Unhandled error for {Method} {Path}", context.Request.Method, context.Request.Path);

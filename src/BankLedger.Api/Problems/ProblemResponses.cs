@@ -42,6 +42,10 @@ public static class ProblemResponses
 
     public static ApiProblem LedgerUnavailable(string detail) => new(503, "ledger_unavailable", "Ledger unavailable", detail);
 
+    public static ApiProblem ReadStoreUnavailable() =>
+        new(503, "read_store_unavailable", "Read store unavailable",
+            "The read model cannot be reached right now; the ledger keeps accepting commands and the projection catches up when it returns. Retry later.");
+
     public static ApiProblem PayloadTooLarge(int limit) =>
         new(413, "payload_too_large", "Payload too large", $"Command bodies are limited to {limit} bytes.");
 
