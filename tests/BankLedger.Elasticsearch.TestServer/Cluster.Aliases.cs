@@ -373,14 +373,8 @@ internal sealed partial class Cluster
         var missing = new List<string>();
         foreach (var name in names)
         {
-            var found = false;
-            foreach (var t in targets)
-            {
-                foreach (var alias in t.Index.Aliases.Keys.Where(a => a == name || name == "_all" || (IndexNames.IsWildcard(name) && IndexNames.SimpleMatch(name, a))).ToList())
-                {
-                    found = true;
-                }
-            }
+            var found = targets.Any(t => t.Index.Aliases.Keys.Any(a =>
+                a == name || name == "_all" || (IndexNames.IsWildcard(name) && IndexNames.SimpleMatch(name, a))));
 
             if (!found && !IndexNames.IsWildcard(name) && name != "_all")
             {

@@ -131,6 +131,10 @@ internal sealed partial class Cluster
         }
 
         var routing = w.Routing ?? aliasRouting;
+        if (routing is not null && index.NumberOfShards > 1)
+        {
+            throw EsException.Unsupported("custom routing on indices with more than one shard (shards are not modelled)");
+        }
         if (!ActiveShardsSatisfied(w.WaitForActiveShards, 1 + index.NumberOfReplicas))
         {
             throw new EsException(503, "unavailable_shards_exception",

@@ -42,13 +42,11 @@ public sealed class ElasticsearchTestServer : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly Cluster _cluster;
-    private readonly RestApi _api;
 
-    private ElasticsearchTestServer(WebApplication app, Cluster cluster, RestApi api, Uri url)
+    private ElasticsearchTestServer(WebApplication app, Cluster cluster, Uri url)
     {
         _app = app;
         _cluster = cluster;
-        _api = api;
         Url = url;
     }
 
@@ -77,7 +75,7 @@ public sealed class ElasticsearchTestServer : IAsyncDisposable
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var url = new Uri(address.EndsWith('/') ? address : address + "/");
-        return new ElasticsearchTestServer(app, cluster, api, url);
+        return new ElasticsearchTestServer(app, cluster, url);
     }
 
     /// <summary>Deletes every index (and so every alias and document).</summary>
@@ -87,7 +85,6 @@ public sealed class ElasticsearchTestServer : IAsyncDisposable
     {
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
-        _ = _api;
     }
 
     private static async Task HandleAsync(HttpContext context, RestApi api)

@@ -258,9 +258,11 @@ internal sealed class RestApi
             throw EsException.Unsupported("[include_defaults]");
         }
 
-        if (request.Param("stored_fields") is { } sf && route.Template.Contains("_doc", StringComparison.Ordinal) && sf.Length > 0 && sf != "_none_")
+        if (request.Param("stored_fields") is { Length: > 0 } sf && sf != "_none_" &&
+            (route.Template.Contains("_doc", StringComparison.Ordinal) || route.Template.Contains("_mget", StringComparison.Ordinal) ||
+             route.Template.Contains("_source", StringComparison.Ordinal)))
         {
-            throw EsException.Unsupported("[stored_fields] on get");
+            throw EsException.Unsupported("[stored_fields] on get/mget");
         }
     }
 
@@ -582,6 +584,11 @@ internal sealed class RestApi
     private (int Status, JsonObject Body) ReadDoc(EsRequest r, IReadOnlyDictionary<string, string> p)
     {
         var index = _cluster.ResolveSingleForRead(p["index"]);
+        if (r.Param("routing") is not null && index.NumberOfShards > 1)
+        {
+            throw EsException.Unsupported("custom routing on indices with more than one shard (shards are not modelled)");
+        }
+
         var realtime = r.Flag("realtime", true);
         if (r.Flag("refresh", false))
         {
@@ -613,6 +620,7 @@ internal sealed class RestApi
         CheckSearchType(r);
         var spec = Cluster.ParseSearch(r, r.Json());
         var targets = _cluster.Resolve(p.GetValueOrDefault("index"), IndicesOptions.StrictExpandOpenForbidClosed.WithParams(r));
+        RejectShardRouting(r, targets);
         return Ok(_cluster.Search(targets, spec));
     }
 
@@ -620,6 +628,21 @@ internal sealed class RestApi
     {
         var spec = Cluster.ParseCount(r, r.Json());
         var targets = _cluster.Resolve(p.GetValueOrDefault("index"), IndicesOptions.StrictExpandOpenForbidClosed.WithParams(r));
+        RejectShardRouting(r, targets);
         return Ok(_cluster.Count(targets, spec));
+    }
+
+    /// <summary>
+    /// Shards are not modelled: routing only changes results on indices with more than one shard, so there
+    /// it is rejected rather than silently ignored.
+    /// </summary>
+    private static void RejectShardRouting(EsRequest r, List<Target> targets)
+    {
+        var routed = r.Param("routing") is not null || targets.Any(t => !t.Direct && t.ViaAliases.Any(a =>
+            t.Index.Aliases.TryGetValue(a, out var m) && m.SearchRouting is not null));
+        if (routed && targets.Any(t => t.Index.NumberOfShards > 1))
+        {
+            throw EsException.Unsupported("custom routing on indices with more than one shard");
+        }
     }
 }

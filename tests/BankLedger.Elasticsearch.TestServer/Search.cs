@@ -57,6 +57,8 @@ internal sealed class SearchSpec
     public int TerminateAfter { get; set; }
 
     public bool RestTotalHitsAsInt { get; set; }
+
+    public bool AllowPartialSearchResults { get; set; } = true;
 }
 
 internal enum SortType
@@ -218,6 +220,7 @@ internal sealed partial class Cluster
         }
 
         spec.RestTotalHitsAsInt = request.Flag("rest_total_hits_as_int", false);
+        spec.AllowPartialSearchResults = request.Flag("allow_partial_search_results", true);
         if (spec.RestTotalHitsAsInt)
         {
             if (!spec.TrackTotalHitsSet)
@@ -480,7 +483,13 @@ internal sealed partial class Cluster
                 return new BoundSort(s, SortType.Doc, null);
             }
 
-            if (s.Field is "_id" or "_index" or "_seq_no" or "_version" or "_routing")
+            if (s.Field == "_id")
+            {
+                throw EsException.IllegalArgument(
+                    "Fielddata access on the _id field is disallowed, you can re-enable it by updating the dynamic cluster setting: indices.id_field_data.enabled");
+            }
+
+            if (s.Field is "_index" or "_seq_no" or "_version" or "_routing")
             {
                 throw EsException.Unsupported($"sorting on [{s.Field}]");
             }
@@ -725,9 +734,9 @@ internal sealed partial class Cluster
         var started = Stopwatch.GetTimestamp();
         var (hits, failures, sorts, terminated) = Collect(targets, spec, collectKeys: true);
         var totalShards = targets.Sum(t => t.Index.NumberOfShards);
-        if (failures.Count > 0 && failures.Count == targets.Count)
+        if (failures.Count > 0 && (failures.Count == targets.Count || !spec.AllowPartialSearchResults))
         {
-            throw AllShardsFailed(failures);
+            throw AllShardsFailed(failures, failures.Count == targets.Count ? "all shards failed" : "Partial shards failure");
         }
 
         if (spec.SearchAfter is not null && sorts.Length == 0 && (spec.Sort is null || spec.Sort.Count == 0))
@@ -885,10 +894,10 @@ internal sealed partial class Cluster
         return new JsonObject { ["shard"] = 0, ["index"] = t.Index.Name, ["node"] = NodeId, ["reason"] = reason };
     }
 
-    private static EsException AllShardsFailed(List<(Target Target, EsException Error)> failures)
+    private static EsException AllShardsFailed(List<(Target Target, EsException Error)> failures, string reason = "all shards failed")
     {
         var roots = failures.GroupBy(f => f.Error.Reason).Select(g => g.First().Error).ToList();
-        return new EsException(failures[0].Error.Status, "search_phase_execution_exception", "all shards failed", roots[0])
+        return new EsException(failures[0].Error.Status, "search_phase_execution_exception", reason, roots[0])
         {
             RootCauses = roots,
             Extra = new JsonObject
