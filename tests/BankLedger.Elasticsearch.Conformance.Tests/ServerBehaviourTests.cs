@@ -430,6 +430,63 @@ public sealed class ServerBehaviourTests(ITestOutputHelper output) : IAsyncLifet
     }
 
     [Fact]
+    public async Task Partial_updates_merge_and_report_noops()
+    {
+        Assert.Equal(201, (await Send(HttpMethod.Put, "/u/_doc/1", """{"owner":{"name":"ann","city":"oslo"},"balance":1}""")).Status);
+        var (status, updated, _) = await Send(HttpMethod.Post, "/u/_update/1", """{"doc":{"owner":{"city":"bergen"},"balance":2}}""");
+        Assert.Equal(200, status);
+        Assert.Equal("updated", updated!["result"]!.GetValue<string>());
+        Assert.Equal(2, updated["_version"]!.GetValue<long>());
+        var (_, doc, _) = await Send(HttpMethod.Get, "/u/_doc/1");
+        Assert.Equal("ann", doc!["_source"]!["owner"]!["name"]!.GetValue<string>());
+        Assert.Equal("bergen", doc["_source"]!["owner"]!["city"]!.GetValue<string>());
+
+        var (_, noop, _) = await Send(HttpMethod.Post, "/u/_update/1", """{"doc":{"balance":2}}""");
+        Assert.Equal("noop", noop!["result"]!.GetValue<string>());
+        Assert.Equal(2, noop["_version"]!.GetValue<long>());
+
+        var (missing, missingError, _) = await Send(HttpMethod.Post, "/u/_update/2", """{"doc":{"balance":2}}""");
+        Assert.Equal(404, missing);
+        Assert.Equal("document_missing_exception", missingError!["error"]!["type"]!.GetValue<string>());
+        var (upserted, upsert, _) = await Send(HttpMethod.Post, "/u/_update/2", """{"doc":{"balance":2},"doc_as_upsert":true}""");
+        Assert.Equal(201, upserted);
+        Assert.Equal("created", upsert!["result"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Source_filtering_dynamic_mapping_and_date_ranges()
+    {
+        Assert.Equal(200, (await Send(HttpMethod.Post, "/_bulk?refresh=true", Ndjson(
+            new JsonObject { ["index"] = new JsonObject { ["_index"] = "tx", ["_id"] = "1" } },
+            new JsonObject { ["at"] = "2024-01-31T23:59:59Z", ["amount"] = 5, ["memo"] = new JsonObject { ["text"] = "rent", ["tag"] = "home" } },
+            new JsonObject { ["index"] = new JsonObject { ["_index"] = "tx", ["_id"] = "2" } },
+            new JsonObject { ["at"] = "2024-02-01T00:00:00Z", ["amount"] = 7.5, ["memo"] = new JsonObject { ["text"] = "Coffee beans", ["tag"] = "food" } }),
+            "application/x-ndjson")).Status);
+
+        var (_, mapping, _) = await Send(HttpMethod.Get, "/tx/_mapping");
+        var props = mapping!["tx"]!["mappings"]!["properties"]!;
+        Assert.Equal("date", props["at"]!["type"]!.GetValue<string>());
+        Assert.Equal("long", props["amount"]!["type"]!.GetValue<string>());
+        Assert.Equal("text", props["memo"]!["properties"]!["text"]!["type"]!.GetValue<string>());
+        Assert.Equal("keyword", props["memo"]!["properties"]!["text"]!["fields"]!["keyword"]!["type"]!.GetValue<string>());
+
+        // lte on a date without time rounds up to the end of that day, as in Elasticsearch.
+        var (_, january, _) = await Send(HttpMethod.Post, "/tx/_search",
+            """{"query":{"range":{"at":{"lte":"2024-01-31"}}},"_source":{"includes":["memo.*"],"excludes":["memo.tag"]}}""");
+        var hits = january!["hits"]!["hits"]!.AsArray();
+        Assert.Equal("1", Assert.Single(hits)!["_id"]!.GetValue<string>());
+        Assert.Equal("""{"memo":{"text":"rent"}}""", hits[0]!["_source"]!.ToJsonString());
+
+        var (_, coffee, _) = await Send(HttpMethod.Post, "/tx/_search", """{"query":{"match":{"memo.text":"COFFEE"}},"_source":false}""");
+        Assert.Equal("2", coffee!["hits"]!["hits"]![0]!["_id"]!.GetValue<string>());
+        Assert.Null(coffee["hits"]!["hits"]![0]!["_source"]);
+
+        var (sortText, sortError, _) = await Send(HttpMethod.Post, "/tx/_search", """{"sort":["memo.text"]}""");
+        Assert.Equal(400, sortText);
+        Assert.Equal("search_phase_execution_exception", sortError!["error"]!["type"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Reset_deletes_every_index()
     {
         Assert.Equal(201, (await Send(HttpMethod.Put, "/r/_doc/1", """{"a":1}""")).Status);
