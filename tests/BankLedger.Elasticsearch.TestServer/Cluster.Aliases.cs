@@ -275,6 +275,8 @@ internal sealed partial class Cluster
             _indices[name].Aliases = aliases;
         }
 
+        AliasesChanged();
+
         return new JsonObject { ["acknowledged"] = true, ["errors"] = false };
     }
 
@@ -403,6 +405,8 @@ internal sealed partial class Cluster
 
             t.Index.Aliases = aliases;
         }
+
+        AliasesChanged();
 
         return new JsonObject { ["acknowledged"] = true, ["errors"] = false };
     }

@@ -14,7 +14,8 @@ internal sealed record WriteRequest
 
     public string? Id { get; init; }
 
-    public JsonNode? Source { get; init; }
+    /// <summary>The document for index/create (an object).</summary>
+    public JsonElement? Source { get; init; }
 
     public JsonObject? UpdateBody { get; init; }
 
@@ -145,15 +146,14 @@ internal sealed partial class Cluster
         {
             "delete" => Delete(index, w),
             "update" => Update(index, w, routing),
-            _ => IndexDoc(index, w, w.Id ?? NewDocId(), w.Id is null || w.OpType == "create", (JsonObject)w.Source!, routing),
+            _ => IndexDoc(index, w, w.Id ?? NewDocId(), w.Id is null || w.OpType == "create", w.Source!.Value, routing),
         };
     }
 
     private static JsonElement ToElement(JsonNode node) => JsonUtil.ParseElement(node.ToJsonString(JsonUtil.Compact));
 
-    private (EsIndex, JsonObject, int) IndexDoc(EsIndex index, WriteRequest w, string id, bool create, JsonObject source, string? routing)
+    private (EsIndex, JsonObject, int) IndexDoc(EsIndex index, WriteRequest w, string id, bool create, JsonElement element, string? routing)
     {
-        var element = ToElement(source);
         var (values, mapping) = index.Mapping.ParseDocument(id, element, index.TotalFieldsLimit);
         index.Mapping = mapping;
 
@@ -239,7 +239,7 @@ internal sealed partial class Cluster
             }
 
             var (i, created, status) = IndexDoc(index, w with { OpType = "create", Version = null, IfSeqNo = null, IfPrimaryTerm = null },
-                id, create: true, (JsonObject)newSource.DeepClone(), routing);
+                id, create: true, ToElement(newSource), routing);
             AddGet(created, index.Docs[id], fetch);
             return (i, created, status);
         }
@@ -264,7 +264,7 @@ internal sealed partial class Cluster
             return (index, noop, 200);
         }
 
-        var (ix, updated, code) = IndexDoc(index, w with { OpType = "index", IfSeqNo = null, IfPrimaryTerm = null }, id, create: false, merged, routing ?? current.Routing);
+        var (ix, updated, code) = IndexDoc(index, w with { OpType = "index", IfSeqNo = null, IfPrimaryTerm = null }, id, create: false, ToElement(merged), routing ?? current.Routing);
         AddGet(updated, index.Docs[id], fetch);
         return (ix, updated, code);
     }
@@ -728,6 +728,7 @@ internal sealed partial class Cluster
             }
 
             JsonNode? sourceNode = null;
+            JsonElement? sourceElement = null;
             string? sourceError = null;
             if (action != "delete")
             {
@@ -740,7 +741,14 @@ internal sealed partial class Cluster
                 i++;
                 try
                 {
-                    sourceNode = JsonUtil.Parse(Encoding.UTF8.GetBytes(sourceLine));
+                    if (action == "update")
+                    {
+                        sourceNode = JsonUtil.Parse(Encoding.UTF8.GetBytes(sourceLine));
+                    }
+                    else
+                    {
+                        sourceElement = JsonUtil.ParseElement(Encoding.UTF8.GetBytes(sourceLine));
+                    }
                 }
                 catch (EsException e)
                 {
@@ -771,7 +779,7 @@ internal sealed partial class Cluster
                 continue;
             }
 
-            if (action is "index" or "create" && sourceNode is not JsonObject)
+            if (action is "index" or "create" && sourceElement is not { ValueKind: JsonValueKind.Object })
             {
                 items.Add(new BulkItem(effectiveAction, null, EsException.DocumentParsing("[1:1] failed to parse: root value must be an object"), index, id));
                 continue;
@@ -782,7 +790,7 @@ internal sealed partial class Cluster
                 OpType = effectiveAction,
                 IndexName = index,
                 Id = id,
-                Source = action is "index" or "create" ? sourceNode : null,
+                Source = action is "index" or "create" ? sourceElement : null,
                 UpdateBody = action == "update" ? sourceNode as JsonObject : null,
                 Version = version,
                 VersionType = versionType ?? "internal",

@@ -76,6 +76,7 @@ internal sealed partial class Cluster
         lock (Gate)
         {
             _indices.Clear();
+            AliasesChanged();
         }
     }
 
@@ -87,8 +88,15 @@ internal sealed partial class Cluster
     // Index expression resolution (IndexNameExpressionResolver).
     // ------------------------------------------------------------------------------------------
 
-    /// <summary>Alias name → the indices it points to and their alias metadata.</summary>
-    public Dictionary<string, List<(EsIndex Index, AliasMeta Meta)>> AliasMap()
+    private Dictionary<string, List<(EsIndex Index, AliasMeta Meta)>>? _aliasCache;
+
+    /// <summary>Forgets the cached alias map; called whenever indices or aliases change.</summary>
+    private void AliasesChanged() => _aliasCache = null;
+
+    /// <summary>Alias name → the indices it points to and their alias metadata. Do not mutate.</summary>
+    public Dictionary<string, List<(EsIndex Index, AliasMeta Meta)>> AliasMap() => _aliasCache ??= BuildAliasMap();
+
+    private Dictionary<string, List<(EsIndex Index, AliasMeta Meta)>> BuildAliasMap()
     {
         var map = new Dictionary<string, List<(EsIndex, AliasMeta)>>(StringComparer.Ordinal);
         foreach (var index in _indices.Values)
@@ -562,6 +570,7 @@ internal sealed partial class Cluster
         settings.TryAdd("index.routing.allocation.include._tier_preference", "data_content");
         var index = new EsIndex(name, uuid, created, settings, mapping) { Aliases = aliases };
         _indices[name] = index;
+        AliasesChanged();
         return index;
     }
 
@@ -721,6 +730,8 @@ internal sealed partial class Cluster
         {
             _indices.Remove(t.Index.Name);
         }
+
+        AliasesChanged();
 
         return new JsonObject { ["acknowledged"] = true };
     }

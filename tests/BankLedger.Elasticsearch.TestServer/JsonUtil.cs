@@ -36,12 +36,7 @@ internal static class JsonUtil
         }
         catch (JsonException e)
         {
-            var line = (e.LineNumber ?? 0) + 1;
-            var col = (e.BytePositionInLine ?? 0) + 1;
-            var reason = e.Message.Contains("duplicate", StringComparison.OrdinalIgnoreCase)
-                ? $"[{line}:{col}] Duplicate field in JSON object"
-                : $"[{line}:{col}] Failed to parse JSON: {FirstSentence(e.Message)}";
-            throw EsException.XContentParse(reason);
+            throw ParseError(e);
         }
     }
 
@@ -50,6 +45,30 @@ internal static class JsonUtil
     {
         using var doc = JsonDocument.Parse(json, DocumentOptions);
         return doc.RootElement.Clone();
+    }
+
+    /// <summary>Parses a request body straight into an immutable element (400 on malformed JSON).</summary>
+    public static JsonElement ParseElement(ReadOnlyMemory<byte> utf8)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(utf8, DocumentOptions);
+            return doc.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw ParseError(e);
+        }
+    }
+
+    private static EsException ParseError(JsonException e)
+    {
+        var line = (e.LineNumber ?? 0) + 1;
+        var col = (e.BytePositionInLine ?? 0) + 1;
+        var reason = e.Message.Contains("duplicate", StringComparison.OrdinalIgnoreCase)
+            ? $"[{line}:{col}] Duplicate field in JSON object"
+            : $"[{line}:{col}] Failed to parse JSON: {FirstSentence(e.Message)}";
+        return EsException.XContentParse(reason);
     }
 
     private static string FirstSentence(string message)

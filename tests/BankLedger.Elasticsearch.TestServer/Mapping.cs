@@ -1018,7 +1018,7 @@ internal sealed class IndexMapping
                 case JsonValueKind.Null:
                     if (Field(path) is { NullValue: { } nv } f)
                     {
-                        IndexScalar(f, nv);
+                        IndexScalar(f, JsonUtil.Kind(nv), JsonUtil.ScalarText(nv));
                     }
 
                     return;
@@ -1073,7 +1073,13 @@ internal sealed class IndexMapping
                         }
                     }
 
-                    IndexScalar(field, JsonValue.Create(value)!);
+                    IndexScalar(field, value.ValueKind, value.ValueKind switch
+                    {
+                        JsonValueKind.String => value.GetString()!,
+                        JsonValueKind.True => "true",
+                        JsonValueKind.False => "false",
+                        _ => value.GetRawText(),
+                    });
                     return;
                 }
             }
@@ -1128,18 +1134,18 @@ internal sealed class IndexMapping
             return info;
         }
 
-        private void IndexScalar(FieldInfo field, JsonNode value)
+        private void IndexScalar(FieldInfo field, JsonValueKind kind, string scalar)
         {
-            AddValue(field, value);
+            AddValue(field, kind, scalar);
             foreach (var sub in field.SubFields)
             {
-                AddValue(sub, value);
+                AddValue(sub, kind, scalar);
             }
         }
 
-        private void AddValue(FieldInfo field, JsonNode value)
+        private void AddValue(FieldInfo field, JsonValueKind kind, string scalar)
         {
-            var values = ConvertValue(field, value, id);
+            var values = ConvertValue(field, kind, scalar, id);
             if (values.Count == 0)
             {
                 if (field.Kind == FieldKind.Text && !Values.ContainsKey(field.Path))
@@ -1167,13 +1173,12 @@ internal sealed class IndexMapping
     }
 
     /// <summary>Converts a source value into indexed values for a field (coercion as Elasticsearch does).</summary>
-    public static List<FieldValue> ConvertValue(FieldInfo field, JsonNode value, string id)
+    public static List<FieldValue> ConvertValue(FieldInfo field, JsonValueKind kind, string scalar, string id)
     {
         EsException Fail(EsException cause) => EsException.DocumentParsing(
-            $"[1:2] failed to parse field [{field.Path}] of type [{field.Type}] in document with id '{id}'. Preview of field's value: '{JsonUtil.ScalarText(value)}'",
+            $"[1:2] failed to parse field [{field.Path}] of type [{field.Type}] in document with id '{id}'. Preview of field's value: '{scalar}'",
             cause);
 
-        var kind = JsonUtil.Kind(value);
         switch (field.Kind)
         {
             case FieldKind.Text:
@@ -1183,13 +1188,13 @@ internal sealed class IndexMapping
                     return [];
                 }
 
-                var text = JsonUtil.ScalarText(value);
+                var text = scalar;
                 return Analysis.Tokenize(text, field.Analyzer).Select(t => new FieldValue(t, 0, 0)).ToList();
             }
 
             case FieldKind.Keyword:
             {
-                var text = JsonUtil.ScalarText(value);
+                var text = scalar;
                 if (field.IgnoreAbove is { } limit && text.Length > limit)
                 {
                     return [];
@@ -1200,14 +1205,21 @@ internal sealed class IndexMapping
 
             case FieldKind.Boolean:
             {
-                if (kind == JsonValueKind.String && value.GetValue<string>().Length == 0)
+                if (kind == JsonValueKind.String && scalar.Length == 0)
                 {
                     return [new FieldValue(null, 0, 0)];
                 }
 
                 try
                 {
-                    return [new FieldValue(null, JsonUtil.ToBool(value, field.Path) ? 1 : 0, 0)];
+                    var b = kind switch
+                    {
+                        JsonValueKind.True => true,
+                        JsonValueKind.False => false,
+                        JsonValueKind.String => JsonUtil.ParseBool(scalar, field.Path),
+                        _ => throw EsException.IllegalArgument($"Failed to parse value [{scalar}] as only [true] or [false] are allowed."),
+                    };
+                    return [new FieldValue(null, b ? 1 : 0, 0)];
                 }
                 catch (EsException e)
                 {
@@ -1217,7 +1229,7 @@ internal sealed class IndexMapping
 
             case FieldKind.Date:
             {
-                var text = JsonUtil.ScalarText(value);
+                var text = scalar;
                 if (kind is not (JsonValueKind.String or JsonValueKind.Number) ||
                     !EsDates.TryParse(text, field.DateFormats, false, out var millis))
                 {
@@ -1238,7 +1250,7 @@ internal sealed class IndexMapping
                         $"[1:2] Current token ({(kind == JsonValueKind.True ? "VALUE_TRUE" : kind == JsonValueKind.False ? "VALUE_FALSE" : "START_OBJECT")}) not numeric, can not use numeric value accessors"));
                 }
 
-                var text = JsonUtil.ScalarText(value);
+                var text = scalar;
                 if (kind == JsonValueKind.String)
                 {
                     if (!field.Coerce)

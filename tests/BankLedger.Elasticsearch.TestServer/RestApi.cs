@@ -503,10 +503,15 @@ internal sealed class RestApi
         });
     }
 
-    private static JsonNode? DocumentBody(EsRequest r)
+    private static System.Text.Json.JsonElement? DocumentBody(EsRequest r)
     {
-        var body = r.Json();
-        if (body is not null and not JsonObject)
+        if (!r.HasContent)
+        {
+            return null;
+        }
+
+        var body = r.HasBody ? JsonUtil.ParseElement(r.Body) : JsonUtil.ParseElement(r.Json()!.ToJsonString());
+        if (body.ValueKind != System.Text.Json.JsonValueKind.Object)
         {
             throw EsException.DocumentParsing("[1:1] failed to parse: root value must be an object");
         }
