@@ -5,13 +5,16 @@ using Xunit.Abstractions;
 
 namespace BankLedger.ReadStore.Elasticsearch.Tests;
 
-/// <summary>Bulk projection throughput into the test server, reported in the test output (and sanity-checked).</summary>
+/// <summary>
+/// Large bulk batches apply completely (the elapsed rate is printed for orientation only; timing numbers
+/// belong in bench/, so the run is kept small and nothing asserts on it).
+/// </summary>
 public sealed class ThroughputTests(TestServerFixture server, ITestOutputHelper output) : IClassFixture<TestServerFixture>
 {
     [Fact]
-    public async Task Hundred_batches_of_a_thousand_events_over_a_hundred_accounts_apply_completely()
+    public async Task Ten_batches_of_a_thousand_events_over_a_hundred_accounts_apply_completely()
     {
-        const int batches = 100;
+        const int batches = 10;
         const int batchSize = 1_000;
         const int accounts = 100;
         var options = TestStores.Options(server.Url, TestStores.NewPrefix());
