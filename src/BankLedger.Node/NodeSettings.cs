@@ -1,8 +1,10 @@
+using BankLedger.ReadStore.Elasticsearch;
+
 namespace BankLedger.Node;
 
 public enum JournalProvider { Sqlite, PostgreSql }
 
-public enum ReadStoreProvider { Sqlite }
+public enum ReadStoreProvider { Sqlite, Elasticsearch }
 
 /// <summary>
 /// The validated, resolved form of <see cref="LedgerOptions"/>: every path absolute, every provider known,
@@ -18,6 +20,7 @@ public sealed record NodeSettings(
     string? SqliteJournalPath,
     ReadStoreProvider ReadStoreProvider,
     string ReadStorePath,
+    ElasticsearchReadStoreOptions? Elasticsearch,
     string ClusterHostname,
     int ClusterPort,
     IReadOnlyList<string> SeedNodes,
@@ -48,8 +51,10 @@ public sealed record NodeSettings(
         var readStoreProvider = options.ReadStore.Provider.Trim().ToLowerInvariant() switch
         {
             "sqlite" => ReadStoreProvider.Sqlite,
-            var other => throw new LedgerConfigurationException("Ledger:ReadStore:Provider", $"unknown provider '{other}'; supported: sqlite."),
+            "elasticsearch" => ReadStoreProvider.Elasticsearch,
+            var other => throw new LedgerConfigurationException("Ledger:ReadStore:Provider", $"unknown provider '{other}'; supported: sqlite, elasticsearch."),
         };
+        var elasticsearch = readStoreProvider == ReadStoreProvider.Elasticsearch ? ResolveElasticsearch(options.ReadStore.Elasticsearch) : null;
 
         if (options.Cluster.Port is < 0 or > 65535)
             throw new LedgerConfigurationException("Ledger:Cluster:Port", $"must be 0..65535 (got {options.Cluster.Port}).");
@@ -64,9 +69,40 @@ public sealed record NodeSettings(
 
         return new NodeSettings(
             dataDirectory, roles, options.SnapshotEvery, journalProvider, journalConnection, sqliteJournalPath,
-            readStoreProvider, Path.Combine(dataDirectory, "readmodel.db"),
+            readStoreProvider, Path.Combine(dataDirectory, "readmodel.db"), elasticsearch,
             Require(options.Cluster.Hostname, "Ledger:Cluster:Hostname"), options.Cluster.Port, seeds, options.Http);
     }
+
+    private static ElasticsearchReadStoreOptions ResolveElasticsearch(ElasticsearchOptions es)
+    {
+        const string key = "Ledger:ReadStore:Elasticsearch";
+        if (string.IsNullOrWhiteSpace(es.Url))
+            throw new LedgerConfigurationException(key + ":Url", "is required when Ledger:ReadStore:Provider is elasticsearch (e.g. http://127.0.0.1:9200).");
+        IReadOnlyList<Uri> urls;
+        try
+        {
+            urls = ElasticsearchReadStoreOptions.ParseUrls(es.Url);
+        }
+        catch (ArgumentException e)
+        {
+            throw new LedgerConfigurationException(key + ":Url", e.Message);
+        }
+        if (!string.IsNullOrEmpty(es.Password) && string.IsNullOrEmpty(es.Username))
+            throw new LedgerConfigurationException(key + ":Username", "is required when a password is set.");
+        if (!string.IsNullOrEmpty(es.ApiKey) && !string.IsNullOrEmpty(es.Username))
+            throw new LedgerConfigurationException(key + ":ApiKey", "set either ApiKey or Username/Password, not both.");
+        return new ElasticsearchReadStoreOptions
+        {
+            Urls = urls,
+            ApiKey = NullIfEmpty(es.ApiKey),
+            Username = NullIfEmpty(es.Username),
+            Password = NullIfEmpty(es.Password),
+            CertificateFingerprint = NullIfEmpty(es.CertificateFingerprint),
+            IndexPrefix = Require(es.IndexPrefix, key + ":IndexPrefix"),
+        };
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     private static (JournalProvider, string, string?) ResolveJournal(JournalOptions journal, string dataDirectory)
     {

@@ -73,6 +73,37 @@ public sealed class NodeSettingsTests
     }
 
     [Fact]
+    public void Elasticsearch_settings_bind_with_several_urls_and_credentials()
+    {
+        var settings = Resolve(
+            ("Ledger:ReadStore:Provider", "elasticsearch"),
+            ("Ledger:ReadStore:Elasticsearch:Url", "http://es1:9200, http://es2:9200"),
+            ("Ledger:ReadStore:Elasticsearch:Username", "elastic"),
+            ("Ledger:ReadStore:Elasticsearch:Password", "secret"),
+            ("Ledger:ReadStore:Elasticsearch:CertificateFingerprint", "AB:CD"),
+            ("Ledger:ReadStore:Elasticsearch:IndexPrefix", "ledger-prod"));
+        Assert.Equal(ReadStoreProvider.Elasticsearch, settings.ReadStoreProvider);
+        Assert.Equal(["http://es1:9200/", "http://es2:9200/"], settings.Elasticsearch!.Urls.Select(u => u.ToString()));
+        Assert.Equal(("elastic", "secret", "AB:CD", "ledger-prod"),
+            (settings.Elasticsearch.Username, settings.Elasticsearch.Password, settings.Elasticsearch.CertificateFingerprint, settings.Elasticsearch.IndexPrefix));
+    }
+
+    [Theory]
+    [InlineData("", "", "", "Ledger:ReadStore:Elasticsearch:Url")]
+    [InlineData("not a url", "", "", "Ledger:ReadStore:Elasticsearch:Url")]
+    [InlineData("http://es:9200", "", "secret", "Ledger:ReadStore:Elasticsearch:Username")]
+    [InlineData("http://es:9200", "elastic", "key", "Ledger:ReadStore:Elasticsearch:ApiKey")]
+    public void Invalid_elasticsearch_settings_name_their_key(string url, string username, string secret, string namedKey)
+    {
+        var values = new List<(string, string)> { ("Ledger:ReadStore:Provider", "elasticsearch"), ("Ledger:ReadStore:Elasticsearch:Url", url) };
+        if (username.Length > 0) values.Add(("Ledger:ReadStore:Elasticsearch:Username", username));
+        if (secret == "key") values.Add(("Ledger:ReadStore:Elasticsearch:ApiKey", "abc"));
+        else if (secret.Length > 0) values.Add(("Ledger:ReadStore:Elasticsearch:Password", secret));
+        var error = Assert.Throws<LedgerConfigurationException>(() => Resolve(values.ToArray()));
+        Assert.Equal(namedKey, error.Key);
+    }
+
+    [Fact]
     public void Postgresql_without_a_connection_string_names_the_connection_string_key()
     {
         var error = Assert.Throws<LedgerConfigurationException>(() => Resolve(("Ledger:Journal:Provider", "postgresql")));

@@ -2,6 +2,7 @@ using Akka.Hosting;
 using BankLedger.Api;
 using BankLedger.Api.Problems;
 using BankLedger.Projections;
+using BankLedger.ReadStore.Elasticsearch;
 using BankLedger.ReadStore.Sqlite;
 
 namespace BankLedger.Node.Hosting;
@@ -28,11 +29,7 @@ public static class NodeComposition
         services.AddSingleton(new QueryOptions(settings.Http.ReadYourWritesTimeout));
         services.AddSingleton<ReadModelChanges>();
         services.AddSingleton<ProjectionStats>();
-        services.AddSingleton<IReadStore>(_ => settings.ReadStoreProvider switch
-        {
-            ReadStoreProvider.Sqlite => new SqliteReadStore(settings.ReadStorePath),
-            _ => throw new LedgerConfigurationException("Ledger:ReadStore:Provider", "unsupported"),
-        });
+        services.AddSingleton<IReadStore>(_ => CreateReadStore(settings));
         services.AddHostedService<ReadStoreInitializer>();
 
         // A query-only node serves from the read store alone: no actor system, no journal, no cluster.
@@ -46,6 +43,23 @@ public static class NodeComposition
 
         if (settings.HasRole("projection")) services.AddHostedService<ProjectionHost>();
         return settings;
+    }
+
+    private static IReadStore CreateReadStore(NodeSettings settings)
+    {
+        try
+        {
+            return settings.ReadStoreProvider switch
+            {
+                ReadStoreProvider.Sqlite => new SqliteReadStore(settings.ReadStorePath),
+                ReadStoreProvider.Elasticsearch => new ElasticsearchReadStore(settings.Elasticsearch!),
+                _ => throw new LedgerConfigurationException("Ledger:ReadStore:Provider", "unsupported"),
+            };
+        }
+        catch (ArgumentException e)
+        {
+            throw new LedgerConfigurationException("Ledger:ReadStore:Elasticsearch:IndexPrefix", e.Message);
+        }
     }
 
     public static WebApplication MapBankLedger(this WebApplication app, NodeSettings settings)
