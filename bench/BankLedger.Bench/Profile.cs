@@ -1,0 +1,41 @@
+namespace BankLedger.Bench;
+
+/// <summary>How long and how hard each scenario runs: the full profile, or <c>--quick</c>.</summary>
+internal sealed record Profile(bool Quick)
+{
+    /// <summary>Accounts the uniform mix spreads over (the issue fixes 10,000).</summary>
+    public int Accounts => 10_000;
+
+    /// <summary>Accounts that take half the traffic in the hot mix.</summary>
+    public int HotAccounts => 10;
+
+    /// <summary>Unrecorded lead-in at the phase's rate (connections, JIT, caches, group-commit steady state).</summary>
+    public TimeSpan WarmUp => Quick ? TimeSpan.FromMilliseconds(500) : TimeSpan.FromSeconds(2);
+
+    /// <summary>Recorded part of a max-rate step.</summary>
+    public TimeSpan Phase => Quick ? TimeSpan.FromSeconds(1.5) : TimeSpan.FromSeconds(10);
+
+    /// <summary>Recorded part of the fixed-rate phases (write at 1,000/s with lag, read at 5,000/s).</summary>
+    public TimeSpan FixedPhase => Quick ? TimeSpan.FromSeconds(2.5) : TimeSpan.FromSeconds(15);
+
+    /// <summary>Offered rates of the max-rate search, ascending (see <see cref="BenchContext.MaxRateAsync"/>).</summary>
+    public IReadOnlyList<int> Ladder => Quick
+        ? [100, 300, 1000, 3000, 5000, 8000]
+        : [100, 250, 500, 1000, 2000, 3000, 4000, 5000, 7000, 10000];
+
+    /// <summary>Where the max-rate search starts (must be on the ladder).</summary>
+    public int SearchStart => 1000;
+
+    /// <summary>Pause between phases so queues from the previous one drain.</summary>
+    public TimeSpan Settle => Quick ? TimeSpan.FromMilliseconds(300) : TimeSpan.FromSeconds(2);
+
+    /// <summary>Accounts seeded for the rebuild; each gets <see cref="RebuildEventsPerAccount"/> events.</summary>
+    public int RebuildAccounts => Quick ? 1_000 : 10_000;
+
+    public int RebuildEventsPerAccount => 100;
+
+    /// <summary>Longest the rebuild is watched (from the node's first admin answer) before its rate is taken as is.</summary>
+    public TimeSpan RebuildWindow => Quick ? TimeSpan.FromSeconds(20) : TimeSpan.FromSeconds(180);
+
+    public TimeSpan RawDuration => Quick ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(8);
+}

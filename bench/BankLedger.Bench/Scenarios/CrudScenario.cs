@@ -1,0 +1,50 @@
+using BankLedger.Bench.Crud;
+using BankLedger.Bench.Infrastructure;
+using BankLedger.Bench.Load;
+
+namespace BankLedger.Bench.Scenarios;
+
+/// <summary>
+/// The same open-loop deposit workload, uniform and hot, against the conventional balance-row service
+/// (<see cref="CrudServer"/>) on the same database kind: the baseline the ledger's max rates are compared to.
+/// </summary>
+internal static class CrudScenario
+{
+    public static async Task RunAsync(BenchContext context)
+    {
+        var profile = context.Profile;
+        string store, database;
+        if (context.IsPostgres)
+        {
+            store = "postgresql";
+            database = await context.Postgres!.CreateDatabaseAsync("crud");
+        }
+        else
+        {
+            store = "sqlite";
+            database = Path.Combine(context.Directory("crud"), "crud.db");
+        }
+
+        var benchDll = typeof(CrudServer).Assembly.Location;
+        // Same GC flavour as the ledger node (an ASP.NET Core app: server GC).
+        var environment = new Dictionary<string, string> { ["DOTNET_gcServer"] = "1" };
+        await using var service = ChildProcess.Start("crud service", benchDll,
+            ["--store", store, "--db", database, "--accounts", profile.Accounts.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            environment, CrudServer.Mode);
+        var ready = await service.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+        context.Log($"crud: service ready after {ready:F1} s ({profile.Accounts:N0} balance rows, {store})");
+
+        using var client = Requests.CreateClient();
+        var deposits = new Requests.Deposits(service.BaseAddress, context.RunTag + "c", profile.Accounts, context.CreatedAt);
+
+        var uniform = AccountMix.Uniform(profile.Accounts);
+        var crudMax = await context.MaxRateAsync(rate => OpenLoop.RunAsync(client, context.Phase("crud", "write", uniform, rate), deposits.Create));
+        context.Results.Set("crud_max_rate_p99_under_15ms", crudMax);
+        context.Log($"crud: uniform max rate {crudMax}/s");
+
+        var hot = AccountMix.Hot(profile.Accounts, profile.HotAccounts);
+        var crudHotMax = await context.MaxRateAsync(rate => OpenLoop.RunAsync(client, context.Phase("crud", "write", hot, rate), deposits.Create));
+        context.Results.Set("crud_hot_max_rate_p99_under_15ms", crudHotMax);
+        context.Log($"crud: hot max rate {crudHotMax}/s");
+    }
+}

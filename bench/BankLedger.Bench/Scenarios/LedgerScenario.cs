@@ -1,0 +1,106 @@
+using BankLedger.Bench.Infrastructure;
+using BankLedger.Bench.Load;
+
+namespace BankLedger.Bench.Scenarios;
+
+/// <summary>
+/// <c>write</c>, <c>read</c> and <c>hot</c> against the ledger node: 10,000 accounts opened over HTTP (so their
+/// actors are live, as in steady state), then open-loop phases:
+/// deposits at 1,000/s with the projection lag window reset at the start of recording and read after the
+/// projection went idle; balance reads at 5,000/s; the uniform max-rate search; the hot-mix max-rate search.
+/// </summary>
+internal static class LedgerScenario
+{
+    public static async Task RunAsync(BenchContext context, LedgerNode? existing)
+    {
+        var profile = context.Profile;
+        var options = context.Options;
+        var results = context.Results;
+        var node = existing;
+        if (node is null)
+        {
+            var postgres = context.IsPostgres ? await context.Postgres!.CreateDatabaseAsync("ledger") : null;
+            context.Log("ledger: starting a node on an empty journal");
+            (node, var ready) = await LedgerNode.StartAsync(context.NodeDll, context.Directory("ledger"), postgres);
+            results.Set("node_start_s", Math.Round(ready, 2));
+            results.Set("ledger_journal_rows_before_write", 0L);
+        }
+        results.Set("ledger_node_reused_from_rebuild", existing is not null);
+
+        try
+        {
+            var before = (await node.ProjectionStatusAsync()).Applied;
+            var openStart = System.Diagnostics.Stopwatch.GetTimestamp();
+            var opened = await node.OpenAccountsAsync(profile.Accounts, context.RunTag, context.CreatedAt);
+            var openSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(openStart).TotalSeconds;
+            context.Log($"ledger: opened {opened:N0} accounts in {openSeconds:F1} s (closed loop, 128 concurrent; set-up)");
+            results.Set("setup_open_accounts_s", Math.Round(openSeconds, 1));
+            if (!await node.WaitForAppliedAsync(before + opened, TimeSpan.FromSeconds(60)))
+                results.Note("the projection had not applied every account opening 60 s after set-up");
+
+            using var client = Requests.CreateClient();
+            var deposits = new Requests.Deposits(node.BaseAddress, context.RunTag, profile.Accounts, context.CreatedAt);
+            var uniform = AccountMix.Uniform(profile.Accounts);
+            var settleTimeout = profile.Quick ? TimeSpan.FromSeconds(10) : TimeSpan.FromSeconds(60);
+            Task Settle() => node.WaitForProjectionIdleAsync(settleTimeout);
+
+            PhaseResult? at1000 = null;
+            if (options.Runs("write"))
+            {
+                Task? reset = null;
+                at1000 = await OpenLoop.RunAsync(client, context.Phase("ledger", "write", uniform, 1000, profile.FixedPhase), deposits.Create,
+                    onRecordingStarts: () => reset = node.ResetLagAsync());
+                results.Add(at1000);
+                if (reset is not null) await reset;
+                await node.WaitForProjectionIdleAsync(settleTimeout);
+                var lag = await node.ProjectionStatusAsync();
+                results.Set("write_p50_ms_at_1000", at1000.P50Ms);
+                results.Set("write_p99_ms_at_1000", at1000.P99Ms);
+                results.Set("write_p999_ms_at_1000", at1000.P999Ms);
+                results.Set("write_max_ms_at_1000", at1000.MaxMs);
+                results.Set("write_achieved_per_s_at_1000", Math.Round(at1000.AchievedRate, 1));
+                results.Set("lag_p50_ms_at_1000", lag.LagP50Ms);
+                results.Set("lag_p99_ms_at_1000", lag.LagP99Ms);
+                results.Set("lag_p999_ms_at_1000", lag.LagP999Ms);
+                results.Set("lag_max_ms_at_1000", lag.LagMaxMs);
+                results.Set("lag_samples_at_1000", lag.LagSamples);
+                context.Log($"ledger: lag at 1,000/s P50 {lag.LagP50Ms:F1} ms, P99 {lag.LagP99Ms:F1} ms over {lag.LagSamples:N0} events");
+                await Task.Delay(profile.Settle);
+            }
+
+            if (options.Runs("read"))
+            {
+                var balances = new Requests.Balances(node.BaseAddress, profile.Accounts);
+                var read = await OpenLoop.RunAsync(client, context.Phase("ledger", "read", uniform, 5000, profile.FixedPhase), balances.Create);
+                results.Add(read);
+                results.Set("read_p50_ms_at_5000", read.P50Ms);
+                results.Set("read_p99_ms_at_5000", read.P99Ms);
+                results.Set("read_p999_ms_at_5000", read.P999Ms);
+                results.Set("read_achieved_per_s_at_5000", Math.Round(read.AchievedRate, 1));
+                await Task.Delay(profile.Settle);
+            }
+
+            if (options.Runs("write"))
+            {
+                var max = await context.MaxRateAsync(
+                    rate => OpenLoop.RunAsync(client, context.Phase("ledger", "write", uniform, rate), deposits.Create), Settle, at1000);
+                results.Set("write_max_rate_p99_under_15ms", max);
+                context.Log($"ledger: uniform max rate {max}/s");
+                await Settle();
+            }
+
+            if (options.Runs("hot"))
+            {
+                var hot = AccountMix.Hot(profile.Accounts, profile.HotAccounts);
+                var max = await context.MaxRateAsync(
+                    rate => OpenLoop.RunAsync(client, context.Phase("ledger", "write", hot, rate), deposits.Create), Settle);
+                results.Set("ledger_hot_max_rate_p99_under_15ms", max);
+                context.Log($"ledger: hot max rate {max}/s");
+            }
+        }
+        finally
+        {
+            await node.DisposeAsync();
+        }
+    }
+}
