@@ -232,6 +232,11 @@ dotnet test "$target" -c Release --logger "trx" --results-directory "$results_di
 
 summarize "$results_dir"
 
+# The Elasticsearch conformance runner reports its own tally in its test output; surface it here.
+if [[ -d "$results_dir" ]]; then
+    grep -rhoE "conformance: [0-9]+ passed, [0-9]+ failed, [0-9]+ excluded" "$results_dir" --include='*.trx' | sort -u || true
+fi
+
 rc=0
 if ((summary_files == 0)); then
     log "no test results were produced (build failure?)"
