@@ -70,6 +70,11 @@ internal sealed class BenchContext
         return 0;
     }
 
-    public OpenLoop.Phase Phase(string system, string operation, AccountMix mix, int rate, TimeSpan? duration = null) =>
-        new(system, operation, mix, rate, Profile.WarmUp, duration ?? Profile.Phase);
+    /// <summary>A max-rate step (stops early on a backlog).</summary>
+    public OpenLoop.Phase Step(string system, string operation, AccountMix mix, int rate) =>
+        new(system, operation, mix, rate, Profile.WarmUp, Profile.Phase);
+
+    /// <summary>A fixed-rate phase for headline keys: always runs its full length.</summary>
+    public OpenLoop.Phase Fixed(string system, string operation, AccountMix mix, int rate) =>
+        new(system, operation, mix, rate, Profile.WarmUp, Profile.FixedPhase, StopOnBacklog: false);
 }

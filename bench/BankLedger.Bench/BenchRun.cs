@@ -75,7 +75,7 @@ internal static class BenchRun
             ["load_avg_1m_start"] = loadStart,
             ["load_avg_1m_end"] = loadEnd,
         });
-        if (loadStart > MachineInfo.Cores * 0.5 || loadEnd > MachineInfo.Cores * 1.5)
+        if (loadStart > MachineInfo.Cores * 0.75 || loadEnd > MachineInfo.Cores * 1.5)
             results.Note($"shared machine: 1-minute load average {loadStart:F2} at start, {loadEnd:F2} at end on {MachineInfo.Cores} cores " +
                          "(includes this run's own load at the end); other builds/tests were running, so numbers are pessimistic and noisy");
         if (results.Get("src_dirty") is true)

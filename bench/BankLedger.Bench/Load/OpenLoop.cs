@@ -19,7 +19,11 @@ internal static partial class OpenLoop
 {
     private const long HighestMicros = 60_000_000;
 
-    public sealed record Phase(string System, string Operation, AccountMix Mix, int Rate, TimeSpan WarmUp, TimeSpan Duration);
+    /// <param name="StopOnBacklog">
+    /// Max-rate steps stop early once a second of requests is queued (the step has failed for certain); the
+    /// fixed-rate phases that produce headline keys never do, so their percentiles cover the whole phase.
+    /// </param>
+    public sealed record Phase(string System, string Operation, AccountMix Mix, int Rate, TimeSpan WarmUp, TimeSpan Duration, bool StopOnBacklog = true);
 
     public static async Task<PhaseResult> RunAsync(
         HttpClient client, Phase phase, Func<int, HttpRequestMessage> request, Action? onRecordingStarts = null, int seed = 17)
@@ -62,7 +66,7 @@ internal static partial class OpenLoop
                 var inFlight = Interlocked.Increment(ref state.InFlight);
                 if (inFlight > state.MaxInFlight) state.MaxInFlight = inFlight;
                 _ = SendAsync(client, request(phase.Mix.Next(random)), due, recorded, latency, state, abort.Token);
-                if (inFlight > abortBacklog)
+                if (phase.StopOnBacklog && inFlight > abortBacklog)
                 {
                     var notSent = total - Math.Max(i + 1, warmCount);
                     state.Aborted = true;

@@ -38,12 +38,12 @@ internal static class CrudScenario
         var deposits = new Requests.Deposits(service.BaseAddress, context.RunTag + "c", profile.Accounts, context.CreatedAt);
 
         var uniform = AccountMix.Uniform(profile.Accounts);
-        var crudMax = await context.MaxRateAsync(rate => OpenLoop.RunAsync(client, context.Phase("crud", "write", uniform, rate), deposits.Create));
+        var crudMax = await context.MaxRateAsync(rate => OpenLoop.RunAsync(client, context.Step("crud", "write", uniform, rate), deposits.Create));
         context.Results.Set("crud_max_rate_p99_under_15ms", crudMax);
         context.Log($"crud: uniform max rate {crudMax}/s");
 
         var hot = AccountMix.Hot(profile.Accounts, profile.HotAccounts);
-        var crudHotMax = await context.MaxRateAsync(rate => OpenLoop.RunAsync(client, context.Phase("crud", "write", hot, rate), deposits.Create));
+        var crudHotMax = await context.MaxRateAsync(rate => OpenLoop.RunAsync(client, context.Step("crud", "write", hot, rate), deposits.Create));
         context.Results.Set("crud_hot_max_rate_p99_under_15ms", crudHotMax);
         context.Log($"crud: hot max rate {crudHotMax}/s");
     }

@@ -48,7 +48,7 @@ internal static class LedgerScenario
             if (options.Runs("write"))
             {
                 Task? reset = null;
-                at1000 = await OpenLoop.RunAsync(client, context.Phase("ledger", "write", uniform, 1000, profile.FixedPhase), deposits.Create,
+                at1000 = await OpenLoop.RunAsync(client, context.Fixed("ledger", "write", uniform, 1000), deposits.Create,
                     onRecordingStarts: () => reset = node.ResetLagAsync());
                 results.Add(at1000);
                 if (reset is not null) await reset;
@@ -71,7 +71,7 @@ internal static class LedgerScenario
             if (options.Runs("read"))
             {
                 var balances = new Requests.Balances(node.BaseAddress, profile.Accounts);
-                var read = await OpenLoop.RunAsync(client, context.Phase("ledger", "read", uniform, 5000, profile.FixedPhase), balances.Create);
+                var read = await OpenLoop.RunAsync(client, context.Fixed("ledger", "read", uniform, 5000), balances.Create);
                 results.Add(read);
                 results.Set("read_p50_ms_at_5000", read.P50Ms);
                 results.Set("read_p99_ms_at_5000", read.P99Ms);
@@ -83,7 +83,7 @@ internal static class LedgerScenario
             if (options.Runs("write"))
             {
                 var max = await context.MaxRateAsync(
-                    rate => OpenLoop.RunAsync(client, context.Phase("ledger", "write", uniform, rate), deposits.Create), Settle, at1000);
+                    rate => OpenLoop.RunAsync(client, context.Step("ledger", "write", uniform, rate), deposits.Create), Settle, at1000);
                 results.Set("write_max_rate_p99_under_15ms", max);
                 context.Log($"ledger: uniform max rate {max}/s");
                 await Settle();
@@ -93,7 +93,7 @@ internal static class LedgerScenario
             {
                 var hot = AccountMix.Hot(profile.Accounts, profile.HotAccounts);
                 var max = await context.MaxRateAsync(
-                    rate => OpenLoop.RunAsync(client, context.Phase("ledger", "write", hot, rate), deposits.Create), Settle);
+                    rate => OpenLoop.RunAsync(client, context.Step("ledger", "write", hot, rate), deposits.Create), Settle);
                 results.Set("ledger_hot_max_rate_p99_under_15ms", max);
                 context.Log($"ledger: hot max rate {max}/s");
             }

@@ -84,7 +84,6 @@ internal static class SeededJournalScenario
             await nodeA.DisposeAsync();
         }
 
-
         if (recovery)
         {
             context.Log("recovery: starting node C (gateway,ledger) cold on the same journal");
