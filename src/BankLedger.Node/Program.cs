@@ -3,7 +3,9 @@ using BankLedger.Node.Hosting;
 
 try
 {
-    var builder = WebApplication.CreateBuilder(args);
+    // appsettings.json ships next to the executable; the working directory is the operator's (it anchors the
+    // relative data folder), so the content root must not default to it or the shipped settings go unread.
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
     var settings = builder.AddBankLedger();
     var app = builder.Build();
     app.MapBankLedger(settings);

@@ -5,12 +5,22 @@ namespace BankLedger.Projections;
 /// <summary>An event as the projection hands it to a read store: the account's journal sequence plus the fact.</summary>
 public sealed record SequencedEvent(long Sequence, AccountEvent Event);
 
+/// <summary>How far one projection (one partition tag) has fully processed the journal.</summary>
+public sealed record ProjectionCheckpoint(string ProjectionId, long Offset);
+
 /// <summary>
 /// One unit of projection work: events to apply (for each account contiguous and in sequence order) and the
-/// tag offset the projection has then fully processed. A store applies both atomically, or states in its
-/// docs why its checkpoint may lag its views (re-applying is harmless: views skip sequences they already hold).
+/// journal offsets the projections have then fully processed. A store applies both atomically, or states in its
+/// docs why its checkpoints may lag its views (re-applying is harmless: views skip sequences they already hold).
 /// </summary>
-public sealed record ReadModelBatch(string ProjectionId, long CheckpointOffset, IReadOnlyList<SequencedEvent> Events);
+public sealed record ReadModelBatch(IReadOnlyList<ProjectionCheckpoint> Checkpoints, IReadOnlyList<SequencedEvent> Events)
+{
+    /// <summary>A batch that advances a single projection.</summary>
+    public ReadModelBatch(string projectionId, long checkpointOffset, IReadOnlyList<SequencedEvent> events)
+        : this([new ProjectionCheckpoint(projectionId, checkpointOffset)], events)
+    {
+    }
+}
 
 /// <summary>The query-side view of one account.</summary>
 public sealed record AccountView(

@@ -28,30 +28,49 @@ public sealed class ProjectionStats
 }
 
 /// <summary>
-/// Turns one batch read from a tag stream into one atomic read-store write: drops duplicates, repairs gaps
-/// from the journal, then applies the events together with the batch's last offset as the checkpoint.
+/// Turns one batch read from the journal stream into one atomic read-store write: drops duplicates, repairs gaps
+/// from the journal, then applies the events together with the batch's last offset as the checkpoint of every
+/// partition this processor projects (the stream carried all of their events up to that offset).
 /// </summary>
-public sealed class ProjectionBatchProcessor(
-    string projectionId,
-    IReadStore store,
-    IJournalRangeReader journal,
-    ReadModelChanges changes,
-    ProjectionStats stats,
-    TimeProvider clock)
+public sealed class ProjectionBatchProcessor
 {
-    public string ProjectionId { get; } = projectionId;
+    private readonly IReadStore _store;
+    private readonly IJournalRangeReader _journal;
+    private readonly ReadModelChanges _changes;
+    private readonly ProjectionStats _stats;
+    private readonly TimeProvider _clock;
+
+    public ProjectionBatchProcessor(
+        IReadOnlyList<string> projectionIds,
+        IReadStore store,
+        IJournalRangeReader journal,
+        ReadModelChanges changes,
+        ProjectionStats stats,
+        TimeProvider clock)
+    {
+        if (projectionIds.Count == 0) throw new ArgumentException("A projection needs at least one partition.", nameof(projectionIds));
+        ProjectionIds = projectionIds;
+        _store = store;
+        _journal = journal;
+        _changes = changes;
+        _stats = stats;
+        _clock = clock;
+    }
+
+    /// <summary>The partitions (tags) whose checkpoints this processor advances.</summary>
+    public IReadOnlyList<string> ProjectionIds { get; }
 
     public async Task ProcessAsync(IReadOnlyList<TaggedEvent> batch, CancellationToken cancellationToken)
     {
         if (batch.Count == 0) return;
         var accounts = batch.Select(e => e.Event.AccountId).Distinct().ToArray();
-        var lastApplied = await store.LoadLastSequencesAsync(accounts, cancellationToken).ConfigureAwait(false);
+        var lastApplied = await _store.LoadLastSequencesAsync(accounts, cancellationToken).ConfigureAwait(false);
         var plan = SequenceGuard.Check(batch, lastApplied);
 
         var repaired = new List<SequencedEvent>();
         foreach (var gap in plan.Gaps)
         {
-            var range = await journal.ReadAsync(gap.Account, gap.FromSequence, gap.ToSequence, cancellationToken).ConfigureAwait(false);
+            var range = await _journal.ReadAsync(gap.Account, gap.FromSequence, gap.ToSequence, cancellationToken).ConfigureAwait(false);
             var expected = gap.ToSequence - gap.FromSequence + 1;
             if (range.Count != expected)
                 throw new InvalidOperationException(
@@ -61,11 +80,12 @@ public sealed class ProjectionBatchProcessor(
 
         var events = SequenceGuard.Merge(plan.InOrder, repaired);
         var checkpoint = batch.Max(e => e.Offset);
-        await store.ApplyAsync(new ReadModelBatch(ProjectionId, checkpoint, events), cancellationToken).ConfigureAwait(false);
-        var visibleAt = clock.GetUtcNow().UtcTicks;
+        var checkpoints = ProjectionIds.Select(id => new ProjectionCheckpoint(id, checkpoint)).ToList();
+        await _store.ApplyAsync(new ReadModelBatch(checkpoints, events), cancellationToken).ConfigureAwait(false);
+        var visibleAt = _clock.GetUtcNow().UtcTicks;
         foreach (var applied in plan.InOrder.Where(e => e.WrittenAtTicks > 0))
-            stats.Lag.Record(TimeSpan.FromTicks(visibleAt - applied.WrittenAtTicks));
-        stats.Record(events.Count, plan.Duplicates, repaired.Count);
-        changes.Notify();
+            _stats.Lag.Record(TimeSpan.FromTicks(visibleAt - applied.WrittenAtTicks));
+        _stats.Record(events.Count, plan.Duplicates, repaired.Count);
+        _changes.Notify();
     }
 }

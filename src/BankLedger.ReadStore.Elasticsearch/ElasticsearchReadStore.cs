@@ -220,19 +220,19 @@ public sealed class ElasticsearchReadStore : IReadStore, IAsyncDisposable, IDisp
     public async Task ApplyAsync(ReadModelBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        ArgumentException.ThrowIfNullOrEmpty(batch.ProjectionId);
+        foreach (var checkpoint in batch.Checkpoints) ArgumentException.ThrowIfNullOrEmpty(checkpoint.ProjectionId);
         ThrowIfDisposed();
 
         // 1. Fold in memory; gaps and impossible transitions throw here, before any write.
         var fold = await FoldAsync(batch.Events, cancellationToken).ConfigureAwait(false);
-        await WriteAsync(fold, batch.ProjectionId, batch.CheckpointOffset, cancellationToken).ConfigureAwait(false);
+        await WriteAsync(fold, batch.Checkpoints, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Steps 2-4 of <see cref="ApplyAsync"/>: writes what <see cref="FoldAsync"/> computed. Separate so tests can
     /// replay a fold computed from an older state (a stale writer) and see external versioning reject it.
     /// </summary>
-    internal async Task WriteAsync(Fold fold, string projectionId, long checkpointOffset, CancellationToken cancellationToken)
+    internal async Task WriteAsync(Fold fold, IReadOnlyList<ProjectionCheckpoint> checkpoints, CancellationToken cancellationToken)
     {
         // 2. History, searchable before any account view refers to it.
         if (fold.Transactions.Count > 0)
@@ -268,10 +268,25 @@ public sealed class ElasticsearchReadStore : IReadStore, IAsyncDisposable, IDisp
             await BulkAsync(_indices.Accounts.Alias, operations, null, cancellationToken).ConfigureAwait(false);
         }
 
-        // 4. The checkpoint, last. Offset 0 is what an absent checkpoint reads as: nothing to store.
-        if (checkpointOffset > 0)
+        // 4. The checkpoints, last. Offset 0 is what an absent checkpoint reads as: nothing to store. Versioned by
+        //    offset, so a checkpoint never moves backwards (a conflict means it is already further).
+        var stored = checkpoints.Where(c => c.Offset > 0).ToList();
+        if (stored.Count > 0)
         {
-            await StoreCheckpointAsync(projectionId, checkpointOffset, cancellationToken).ConfigureAwait(false);
+            var operations = new BulkOperationsCollection();
+            var updatedAt = FormatTime(_clock.GetUtcNow());
+            foreach (var checkpoint in stored)
+            {
+                var document = new CheckpointDocument { ProjectionId = checkpoint.ProjectionId, Offset = checkpoint.Offset, UpdatedAt = updatedAt };
+                operations.Add(new BulkIndexOperation<CheckpointDocument>(document)
+                {
+                    Id = checkpoint.ProjectionId,
+                    Version = checkpoint.Offset,
+                    VersionType = VersionType.External,
+                });
+            }
+
+            await BulkAsync(_indices.Checkpoints.Alias, operations, null, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -593,32 +608,6 @@ public sealed class ElasticsearchReadStore : IReadStore, IAsyncDisposable, IDisp
         throw transient ? new ReadStoreUnavailableException(message) : new InvalidOperationException(message);
     }
 
-    private async Task StoreCheckpointAsync(string projectionId, long offset, CancellationToken cancellationToken)
-    {
-        var what = $"store checkpoint '{projectionId}' = {offset}";
-        var document = new CheckpointDocument
-        {
-            ProjectionId = projectionId,
-            Offset = offset,
-            UpdatedAt = FormatTime(_clock.GetUtcNow()),
-        };
-        var request = new IndexRequest<CheckpointDocument>(document, _indices.Checkpoints.Alias, projectionId)
-        {
-            RequestConfiguration = _writeConfiguration,
-            Version = offset,
-            VersionType = VersionType.External,
-            RequireAlias = true,
-        };
-        var response = await CallAsync(what, _writeTimeout, token => _client.IndexAsync(request, token), cancellationToken)
-            .ConfigureAwait(false);
-        ThrowIfUnavailable(response, what);
-        if (response.ApiCallDetails.HttpStatusCode == 409 && ErrorType(response) == VersionConflict)
-        {
-            return; // the stored checkpoint is already at or beyond this offset: it never moves backwards
-        }
-
-        EnsureSuccess(response, what);
-    }
 
     /// <summary>
     /// Runs one client call under a local deadline slightly longer than the transport's own timeout, so the call

@@ -349,9 +349,12 @@ public sealed class SqliteReadStore : IReadStore, IAsyncDisposable
                     }
                 }
 
-                _upsertCheckpoint.Bind(1, batch.ProjectionId);
-                _upsertCheckpoint.Bind(2, batch.CheckpointOffset);
-                _upsertCheckpoint.Execute();
+                foreach (var checkpoint in batch.Checkpoints)
+                {
+                    _upsertCheckpoint.Bind(1, checkpoint.ProjectionId);
+                    _upsertCheckpoint.Bind(2, checkpoint.Offset);
+                    _upsertCheckpoint.Execute();
+                }
 
                 _commit.Execute();
             }

@@ -16,7 +16,7 @@ using Microsoft.Data.Sqlite;
 namespace BankLedger.Projections.Tests;
 
 /// <summary>
-/// The projection stream fed by crafted tag streams (duplicates, gaps, restarts) over a REAL journal
+/// The projection stream fed by crafted journal streams (duplicates, gaps, restarts) over a REAL journal
 /// (SQLite file written by real account actors, read back by the real query plugin for gap repair)
 /// and a real SQLite read store.
 /// </summary>
@@ -70,7 +70,7 @@ public sealed class ProjectionStreamTests : Akka.TestKit.Xunit2.TestKit, IAsyncL
     {
         var alice = await WriteHistoryAsync(Alice, deposits: 5); // 1..6
         var bob = await WriteHistoryAsync(Bob, deposits: 2); // 1..3
-        // The tag query "skipped" Alice's 3 and 4 and Bob's 2 (as it does after a gap times out).
+        // The journal query "skipped" Alice's 3 and 4 and Bob's 2 (as it does after a gap times out).
         var crafted = new[] { alice[0], alice[1], bob[0], alice[4], bob[2], alice[5] };
 
         await ProjectAsync(crafted);
@@ -118,15 +118,15 @@ public sealed class ProjectionStreamTests : Akka.TestKit.Xunit2.TestKit, IAsyncL
     {
         var alice = await WriteHistoryAsync(Alice, deposits: 4); // 1..5
         var flaky = new FailingOnceStore(_store, failOnCall: 2);
-        var processor = new ProjectionBatchProcessor(Tag, flaky, new AkkaJournalRangeReader(_journal, Sys.Materializer()), _changes, _stats, TimeProvider.System);
+        var processor = new ProjectionBatchProcessor([Tag], flaky, new AkkaJournalRangeReader(_journal, Sys.Materializer()), _changes, _stats, TimeProvider.System);
         var settings = new ProjectionSettings { MaxBatchSize = 1, MinBackoff = TimeSpan.FromMilliseconds(10), MaxBackoff = TimeSpan.FromMilliseconds(50) };
         var starts = 0;
-        var killSwitch = TagProjection
-            .Create(Tag, (_, after) =>
+        var killSwitch = JournalProjection
+            .Create(after =>
             {
                 Interlocked.Increment(ref starts);
                 return Source.From(alice.Where(e => OffsetOf(e) > after)).Concat(Source.Never<EventEnvelope>());
-            }, flaky, processor, settings)
+            }, _ => Tag, flaky, processor, settings)
             .ViaMaterialized(KillSwitches.Single<NotUsed>(), Keep.Right)
             .To(Sink.Ignore<NotUsed>())
             .Run(Sys.Materializer());
@@ -144,23 +144,53 @@ public sealed class ProjectionStreamTests : Akka.TestKit.Xunit2.TestKit, IAsyncL
         Assert.Equal([5L, 4, 3, 2, 1], history.Items.Select(i => i.Sequence));
     }
 
-    /// <summary>Runs the projection over exactly these envelopes (then idles) until their last offset is checkpointed.</summary>
-    private async Task ProjectAsync(IReadOnlyList<EventEnvelope> envelopes, List<long>? requestedOffsets = null)
+    [Fact]
+    public async Task Partitions_resume_from_their_own_checkpoints_and_events_of_other_partitions_are_left_alone()
     {
-        var processor = new ProjectionBatchProcessor(Tag, _store, new AkkaJournalRangeReader(_journal, Sys.Materializer()), _changes, _stats, TimeProvider.System);
-        var killSwitch = TagProjection
-            .Create(Tag, (_, after) =>
+        var alice = await WriteHistoryAsync(Alice, deposits: 2); // offsets before Bob's
+        var bob = await WriteHistoryAsync(Bob, deposits: 2);
+        var all = alice.Concat(bob).ToArray();
+        string PartitionOf(AccountId account) => account == Alice ? "part-a" : "part-b";
+
+        // A node owning only part-a projects Alice and leaves Bob to whoever owns part-b.
+        await ProjectAsync(all, owned: ["part-a"], partitionOf: PartitionOf);
+        Assert.Null(await _store.GetAccountAsync(Bob, CancellationToken.None));
+        Assert.Equal(OffsetOf(alice[^1]), await _store.LoadCheckpointAsync("part-a", CancellationToken.None));
+        Assert.Equal(0, await _store.LoadCheckpointAsync("part-b", CancellationToken.None));
+
+        // Owning both, the stream restarts from the older checkpoint; part-a's events are not processed again.
+        var requested = new List<long>();
+        var appliedBefore = _stats.Applied;
+        await ProjectAsync(all, requested, ["part-a", "part-b"], PartitionOf);
+
+        Assert.Equal([0L], requested);
+        Assert.Equal(bob.Count, _stats.Applied - appliedBefore);
+        Assert.Equal(0, _stats.DuplicatesSkipped);
+        Assert.Equal(300, (await _store.GetAccountAsync(Bob, CancellationToken.None))!.BalanceCents);
+        Assert.Equal(OffsetOf(bob[^1]), await _store.LoadCheckpointAsync("part-b", CancellationToken.None));
+    }
+
+    /// <summary>Runs the projection over exactly these envelopes (then idles) until their last offset is checkpointed.</summary>
+    private async Task ProjectAsync(
+        IReadOnlyList<EventEnvelope> envelopes, List<long>? requestedOffsets = null,
+        IReadOnlyList<string>? owned = null, Func<AccountId, string>? partitionOf = null)
+    {
+        owned ??= [Tag];
+        partitionOf ??= _ => Tag;
+        var processor = new ProjectionBatchProcessor(owned, _store, new AkkaJournalRangeReader(_journal, Sys.Materializer()), _changes, _stats, TimeProvider.System);
+        var killSwitch = JournalProjection
+            .Create(after =>
             {
                 requestedOffsets?.Add(after);
                 return Source.From(envelopes.Where(e => OffsetOf(e) > after)).Concat(Source.Never<EventEnvelope>());
-            }, _store, processor, new ProjectionSettings())
+            }, partitionOf, _store, processor, new ProjectionSettings())
             .ViaMaterialized(KillSwitches.Single<NotUsed>(), Keep.Right)
             .To(Sink.Ignore<NotUsed>())
             .Run(Sys.Materializer());
         try
         {
-            var last = envelopes.Max(OffsetOf);
-            await Eventually.Until(async () => await _store.LoadCheckpointAsync(Tag, CancellationToken.None) >= last,
+            var last = envelopes.Where(e => owned.Contains(partitionOf(((AccountEvent)e.Event).AccountId))).Max(OffsetOf);
+            await Eventually.Until(async () => await _store.LoadCheckpointAsync(owned[0], CancellationToken.None) >= last,
                 TimeSpan.FromSeconds(10), "the projection checkpoints the crafted stream's last offset");
         }
         finally

@@ -343,6 +343,20 @@ public abstract class ReadStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task One_batch_advances_every_checkpoint_it_names_and_none_moves_backwards()
+    {
+        var a = new AccountStream("acc-1", "USD");
+        a.Open();
+        await Store.ApplyAsync(Batch(30, [], "accounts-1"), Ct);
+
+        await Store.ApplyAsync(new ReadModelBatch([new("accounts-0", 20), new("accounts-1", 20)], a.Events), Ct);
+
+        Assert.Equal(20, await Store.LoadCheckpointAsync("accounts-0", Ct));
+        Assert.Equal(30, await Store.LoadCheckpointAsync("accounts-1", Ct));
+        Assert.Equal(1, (await Store.GetAccountAsync(AccountId.Parse("acc-1"), Ct))!.LastSequence);
+    }
+
+    [Fact]
     public async Task An_unknown_account_has_no_view_and_an_empty_history()
     {
         var known = new AccountStream("acc-known");

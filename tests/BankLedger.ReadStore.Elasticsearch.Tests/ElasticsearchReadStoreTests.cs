@@ -136,7 +136,7 @@ public sealed class ElasticsearchReadStoreTests(TestServerFixture server) : ICla
         // ... is overtaken by one that applies 1..5 ...
         await store.ApplyAsync(Batch(5, a.Range(1, 5)), Ct);
         // ... and only then sends its writes: every one is a version conflict, which is "already newer", not an error.
-        await store.WriteAsync(stale, Projection, 3, Ct);
+        await store.WriteAsync(stale, [new ProjectionCheckpoint(Projection, 3)], Ct);
 
         Assert.Equal(5, await VersionAsync(store.AccountsAlias, "acc-1"));
         var view = await store.GetAccountAsync(a.Account, Ct);
@@ -295,7 +295,7 @@ public sealed class ElasticsearchReadStoreTests(TestServerFixture server) : ICla
         a.Lock("audit");
         var tail = a.Range(4, 6);
 
-        proxy.FailWhen = r => r.Method != "GET" && r.Path.Value!.Contains($"{_prefix}-checkpoints/_doc/", StringComparison.Ordinal);
+        proxy.FailWhen = r => r.Method != "GET" && r.Path.Value!.Contains($"{_prefix}-checkpoints/_bulk", StringComparison.Ordinal);
         await Assert.ThrowsAsync<ReadStoreUnavailableException>(() => store.ApplyAsync(Batch(6, tail), Ct));
         Assert.Equal(6, (await store.GetAccountAsync(a.Account, Ct))?.LastSequence);
         Assert.Equal(3, await store.LoadCheckpointAsync(Projection, Ct));

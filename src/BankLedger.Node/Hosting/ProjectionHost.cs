@@ -9,8 +9,8 @@ using BankLedger.Projections;
 namespace BankLedger.Node.Hosting;
 
 /// <summary>
-/// Runs one projection stream per partition tag on a node with the <c>projection</c> role, from the
-/// live <c>EventsByTag</c> query into the configured read store. Stops the streams on shutdown.
+/// Runs the projection on a node with the <c>projection</c> role: the live <c>AllEvents</c> query of the
+/// journal into the configured read store, checkpointed per partition tag. Stops the stream on shutdown.
 /// </summary>
 internal sealed class ProjectionHost(
     ActorSystem system,
@@ -20,32 +20,28 @@ internal sealed class ProjectionHost(
     TimeProvider clock,
     ILogger<ProjectionHost> logger) : IHostedService
 {
-    private readonly List<UniqueKillSwitch> _running = [];
+    private UniqueKillSwitch? _running;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var materializer = system.Materializer(namePrefix: "projection");
         var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
         var repair = new AkkaJournalRangeReader(journal, materializer);
-        var settings = new ProjectionSettings();
-        foreach (var tag in PartitionTags.All)
-        {
-            var processor = new ProjectionBatchProcessor(tag, store, repair, changes, stats, clock);
-            var killSwitch = TagProjection
-                .Create(tag, (t, offset) => journal.EventsByTag(t, Offset.Sequence(offset)), store, processor, settings)
-                .ViaMaterialized(KillSwitches.Single<Akka.NotUsed>(), Keep.Right)
-                .To(Sink.Ignore<Akka.NotUsed>())
-                .Run(materializer);
-            _running.Add(killSwitch);
-        }
-        logger.LogInformation("Projecting {Count} partition tags into the read store", PartitionTags.Count);
+        // Every partition for now; with several projection nodes each will own a share of PartitionTags.All.
+        var processor = new ProjectionBatchProcessor(PartitionTags.All, store, repair, changes, stats, clock);
+        _running = JournalProjection
+            .Create(offset => journal.AllEvents(Offset.Sequence(offset)), PartitionTags.TagFor, store, processor, new ProjectionSettings())
+            .ViaMaterialized(KillSwitches.Single<Akka.NotUsed>(), Keep.Right)
+            .To(Sink.Ignore<Akka.NotUsed>())
+            .Run(materializer);
+        logger.LogInformation("Projecting the journal into the read store for {Count} partitions", PartitionTags.Count);
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        foreach (var killSwitch in _running) killSwitch.Shutdown();
-        _running.Clear();
+        _running?.Shutdown();
+        _running = null;
         return Task.CompletedTask;
     }
 }
