@@ -5,14 +5,17 @@ using NpgsqlTypes;
 namespace BankLedger.Bench.Seeding;
 
 /// <summary>
-/// Appends rows to the journal and tags tables the node's Akka.Persistence.Sql plugin created (tag-table
-/// mode), in its exact format: ordering, created (UTC ticks), deleted=false, persistence_id, sequence_number,
-/// message, manifest, identifier (serializer id), writer_uuid — plus one tags row per event.
-/// The tables must exist (the node creates them on its first write).
+/// Appends rows to the journal table the node's Akka.Persistence.Sql plugin created (Csv tag mode, see
+/// hocon/persistence.conf), in its exact format: ordering, created (UTC ticks), deleted=false, persistence_id,
+/// sequence_number, message, manifest, identifier (serializer id), writer_uuid, tags (";tag;").
+/// The table must exist (the node creates it on its first write).
 /// </summary>
 internal static class JournalSeeder
 {
     public const int SerializerId = BankLedger.Ledger.Serialization.LedgerSerializer.SerializerId;
+
+    /// <summary>The plugin's Csv tag format: every tag enclosed in the separator, so LIKE '%;tag;%' matches whole tags.</summary>
+    private static string CsvTags(string tag) => ";" + tag + ";";
 
     public static long Seed(string? sqliteJournalPath, string? postgresConnection, IEnumerable<SeedRow> rows) =>
         sqliteJournalPath is not null ? SeedSqlite(sqliteJournalPath, rows) : SeedPostgres(postgresConnection!, rows);
@@ -73,8 +76,8 @@ internal static class JournalSeeder
         long written = 0;
         var transaction = connection.BeginTransaction();
         using var journal = connection.CreateCommand();
-        journal.CommandText = "INSERT INTO journal (ordering, created, deleted, persistence_id, sequence_number, message, manifest, identifier, writer_uuid) " +
-                              "VALUES ($o, $c, 0, $p, $s, $m, $man, $id, $w)";
+        journal.CommandText = "INSERT INTO journal (ordering, created, deleted, persistence_id, sequence_number, message, manifest, identifier, writer_uuid, tags) " +
+                              "VALUES ($o, $c, 0, $p, $s, $m, $man, $id, $w, $t)";
         var jo = journal.Parameters.Add("$o", SqliteType.Integer);
         var jc = journal.Parameters.Add("$c", SqliteType.Integer);
         var jp = journal.Parameters.Add("$p", SqliteType.Text);
@@ -83,16 +86,9 @@ internal static class JournalSeeder
         var jman = journal.Parameters.Add("$man", SqliteType.Text);
         journal.Parameters.AddWithValue("$id", SerializerId);
         journal.Parameters.AddWithValue("$w", writer);
-        using var tags = connection.CreateCommand();
-        tags.CommandText = "INSERT INTO tags (ordering_id, tag, sequence_nr, persistence_id) VALUES ($o, $t, $s, $p)";
-        var to = tags.Parameters.Add("$o", SqliteType.Integer);
-        var tt = tags.Parameters.Add("$t", SqliteType.Text);
-        var ts = tags.Parameters.Add("$s", SqliteType.Integer);
-        var tp = tags.Parameters.Add("$p", SqliteType.Text);
+        var jt = journal.Parameters.Add("$t", SqliteType.Text);
         journal.Transaction = transaction;
-        tags.Transaction = transaction;
         journal.Prepare();
-        tags.Prepare();
         foreach (var row in rows)
         {
             ordering++;
@@ -102,19 +98,14 @@ internal static class JournalSeeder
             js.Value = row.SequenceNr;
             jm.Value = row.Message;
             jman.Value = row.Manifest;
+            jt.Value = CsvTags(row.Tag);
             journal.ExecuteNonQuery();
-            to.Value = ordering;
-            tt.Value = row.Tag;
-            ts.Value = row.SequenceNr;
-            tp.Value = row.PersistenceId;
-            tags.ExecuteNonQuery();
             if (++written % 100_000 == 0)
             {
                 transaction.Commit();
                 transaction.Dispose();
                 transaction = connection.BeginTransaction();
                 journal.Transaction = transaction;
-                tags.Transaction = transaction;
             }
         }
         transaction.Commit();
@@ -132,16 +123,13 @@ internal static class JournalSeeder
     {
         using var connection = new NpgsqlConnection(connectionString);
         connection.Open();
-        long before;
-        using (var max = new NpgsqlCommand("SELECT COALESCE(MAX(ordering), 0) FROM journal", connection)) before = (long)max.ExecuteScalar()!;
 
         // ordering is an identity column (GENERATED ALWAYS): COPY leaves it to the sequence, which numbers
-        // the rows in COPY order; the tags rows then take each event's ordering from the journal.
+        // the rows in COPY order.
         var writer = Guid.NewGuid().ToString("N");
-        var tagOf = new Dictionary<string, string>();
         long written = 0;
         using (var import = connection.BeginBinaryImport(
-                   "COPY journal (created, deleted, persistence_id, sequence_number, message, manifest, identifier, writer_uuid) FROM STDIN (FORMAT BINARY)"))
+                   "COPY journal (created, deleted, persistence_id, sequence_number, message, manifest, identifier, writer_uuid, tags) FROM STDIN (FORMAT BINARY)"))
         {
             foreach (var row in rows)
             {
@@ -154,33 +142,13 @@ internal static class JournalSeeder
                 import.Write(row.Manifest, NpgsqlDbType.Text);
                 import.Write(SerializerId, NpgsqlDbType.Integer);
                 import.Write(writer, NpgsqlDbType.Text);
-                tagOf.TryAdd(row.PersistenceId, row.Tag);
+                import.Write(CsvTags(row.Tag), NpgsqlDbType.Text);
                 written++;
             }
             import.Complete();
         }
-        using (var temp = new NpgsqlCommand("CREATE TEMP TABLE seed_tags (persistence_id text PRIMARY KEY, tag text NOT NULL)", connection)) temp.ExecuteNonQuery();
-        using (var import = connection.BeginBinaryImport("COPY seed_tags (persistence_id, tag) FROM STDIN (FORMAT BINARY)"))
-        {
-            foreach (var (persistenceId, tag) in tagOf)
-            {
-                import.StartRow();
-                import.Write(persistenceId, NpgsqlDbType.Text);
-                import.Write(tag, NpgsqlDbType.Text);
-            }
-            import.Complete();
-        }
-        using (var insert = new NpgsqlCommand(
-                   "INSERT INTO tags (ordering_id, tag, sequence_nr, persistence_id) " +
-                   "SELECT j.ordering, s.tag, j.sequence_number, j.persistence_id FROM journal j JOIN seed_tags s ON s.persistence_id = j.persistence_id " +
-                   "WHERE j.ordering > @before", connection))
-        {
-            insert.CommandTimeout = 600;
-            insert.Parameters.AddWithValue("before", before);
-            insert.ExecuteNonQuery();
-        }
         // A database that grew by a million rows would have been auto-analyzed by now; do it at once.
-        using (var analyze = new NpgsqlCommand("ANALYZE journal; ANALYZE tags;", connection) { CommandTimeout = 600 }) analyze.ExecuteNonQuery();
+        using (var analyze = new NpgsqlCommand("ANALYZE journal;", connection) { CommandTimeout = 600 }) analyze.ExecuteNonQuery();
         return written;
     }
 }
