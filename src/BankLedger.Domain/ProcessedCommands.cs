@@ -43,11 +43,28 @@ public sealed record ProcessedCommands
 
     public ProcessedCommand? Find(CommandId id) => _byId.GetValueOrDefault(id.Value);
 
-    public ProcessedCommands Add(ProcessedCommand entry)
+    public ProcessedCommands Add(ProcessedCommand entry) =>
+        new ProcessedCommands(_byId.SetItem(entry.CommandId.Value, entry), _oldestFirst.Enqueue(entry)).Trim(entry.OccurredAt);
+
+    /// <summary>
+    /// Rebuilds a window from a snapshot in one pass (an account recovers with up to <see cref="HardCap"/> entries,
+    /// so entry-by-entry <see cref="Add"/> would dominate its recovery time), then applies the retention rule
+    /// against the newest entry, exactly as the last <see cref="Add"/> did when the snapshot was taken.
+    /// </summary>
+    public static ProcessedCommands FromOldestFirst(IEnumerable<ProcessedCommand> entries)
     {
-        var byId = _byId.SetItem(entry.CommandId.Value, entry);
-        var queue = _oldestFirst.Enqueue(entry);
-        var horizon = entry.OccurredAt - RetainFor;
+        var list = entries as IReadOnlyList<ProcessedCommand> ?? entries.ToList();
+        if (list.Count == 0) return Empty;
+        var byId = ImmutableDictionary.CreateBuilder<string, ProcessedCommand>();
+        foreach (var entry in list) byId[entry.CommandId.Value] = entry;
+        return new ProcessedCommands(byId.ToImmutable(), ImmutableQueue.CreateRange(list)).Trim(list[^1].OccurredAt);
+    }
+
+    private ProcessedCommands Trim(DateTimeOffset newest)
+    {
+        var byId = _byId;
+        var queue = _oldestFirst;
+        var horizon = newest - RetainFor;
         while (byId.Count > MinRetained)
         {
             var oldest = queue.Peek();
@@ -55,9 +72,6 @@ public sealed record ProcessedCommands
             queue = queue.Dequeue();
             byId = byId.Remove(oldest.CommandId.Value);
         }
-        return new ProcessedCommands(byId, queue);
+        return ReferenceEquals(byId, _byId) ? this : new ProcessedCommands(byId, queue);
     }
-
-    public static ProcessedCommands FromOldestFirst(IEnumerable<ProcessedCommand> entries) =>
-        entries.Aggregate(Empty, (window, entry) => window.Add(entry));
 }

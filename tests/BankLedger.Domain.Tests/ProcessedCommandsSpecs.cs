@@ -1,3 +1,5 @@
+using CsCheck;
+
 namespace BankLedger.Domain.Tests;
 
 public sealed class ProcessedCommandsSpecs
@@ -189,5 +191,34 @@ public sealed class ProcessedCommandsSpecs
 
         Assert.Equal(1_000, restored.Count);
         Assert.Equal(entries.Skip(500), restored.OldestFirst);
+    }
+
+    [Fact]
+    public void Restoring_a_window_from_its_snapshot_order_gives_the_same_window_whatever_the_timing()
+    {
+        // Steps between commands from a millisecond to two days, so windows mix the 1,000 floor, the 24 h rule and the cap.
+        var steps = Gen.Int[0, 3].SelectMany(kind => kind switch
+        {
+            0 => Gen.Long[1, 1_000].Select(ms => TimeSpan.FromMilliseconds(ms)),
+            1 => Gen.Long[1, 120].Select(m => TimeSpan.FromMinutes(m)),
+            2 => Gen.Long[1, 48].Select(h => TimeSpan.FromHours(h)),
+            _ => Gen.Const(TimeSpan.Zero),
+        }).Array[1, 12_000];
+
+        steps.Sample(gaps =>
+        {
+            var at = T0;
+            var window = ProcessedCommands.Empty;
+            for (var n = 0; n < gaps.Length; n++)
+            {
+                at += gaps[n];
+                window = window.Add(Entry(n, at));
+            }
+
+            var restored = ProcessedCommands.FromOldestFirst(window.OldestFirst);
+
+            Assert.Equal(window.OldestFirst, restored.OldestFirst);
+            Assert.Equal(window.Count, restored.Count);
+        }, iter: 25);
     }
 }
