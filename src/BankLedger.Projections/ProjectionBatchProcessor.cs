@@ -15,7 +15,7 @@ public sealed class ProjectionStats
     public long Repaired => Interlocked.Read(ref _repaired);
     public long Batches => Interlocked.Read(ref _batches);
 
-    /// <summary>Commit-to-visible lag of events that arrived through the tag stream (repaired ones excluded).</summary>
+    /// <summary>Commit-to-visible lag of events that arrived through the live journal stream (repaired ones excluded).</summary>
     public LagRecorder Lag { get; } = new();
 
     internal void Record(int applied, int duplicates, int repaired)

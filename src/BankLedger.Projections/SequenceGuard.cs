@@ -3,7 +3,7 @@ using BankLedger.Domain;
 namespace BankLedger.Projections;
 
 /// <summary>
-/// An event read from a tag stream: its tag offset, the account's sequence number, and when the journal
+/// An event read from the journal stream: its journal offset, the account's sequence number, and when the journal
 /// wrote it (UTC ticks; 0 when unknown) — the start of the commit-to-visible lag the projection reports.
 /// </summary>
 public sealed record TaggedEvent(long Offset, long Sequence, AccountEvent Event, long WrittenAtTicks = 0);
