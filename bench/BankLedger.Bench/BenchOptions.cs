@@ -8,12 +8,12 @@ internal sealed record BenchOptions
     public const string PostgresEnvironmentVariable = "BANKLEDGER_BENCH_POSTGRES";
 
     /// <summary>Every scenario, in the order <c>all</c> runs them.</summary>
-    public static readonly IReadOnlyList<string> AllScenarios = ["raw", "crud", "recovery", "rebuild", "write", "read", "hot"];
+    public static readonly IReadOnlyList<string> AllScenarios = ["raw", "crud", "recovery", "rebuild", "write", "read", "hot", "es"];
 
     public const string Usage = """
         usage: dotnet run -c Release --project bench/BankLedger.Bench -- <scenario[,scenario...]|all> [options]
 
-        scenarios: raw, crud, recovery, rebuild, write, read, hot   (ledger = write,read,hot; all = everything)
+        scenarios: raw, crud, recovery, rebuild, write, read, hot, es   (ledger = write,read,hot; all = everything)
         options:
           --quick                 fewer rates, shorter phases (under a minute on an idle 2-core machine)
           --json FILE             write the results as JSON (keys: see bench/README.md)

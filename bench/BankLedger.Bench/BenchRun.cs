@@ -54,6 +54,7 @@ internal static class BenchRun
             if (options.Runs("recovery") || options.Runs("rebuild"))
                 (reuse, _) = await SeededJournalScenario.RunAsync(context, options.Runs("rebuild"), options.Runs("recovery"), keepNode: ledger);
             if (ledger) await LedgerScenario.RunAsync(context, reuse);
+            if (options.Runs("es")) await ElasticsearchScenario.RunAsync(context);
         }
         catch (Exception e)
         {

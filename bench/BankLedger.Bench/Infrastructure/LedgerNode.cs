@@ -13,11 +13,15 @@ internal sealed class LedgerNode : IAsyncDisposable
 {
     private readonly ChildProcess _process;
 
-    private LedgerNode(ChildProcess process, HttpClient client)
+    private LedgerNode(ChildProcess process, HttpClient client, string dataDirectory)
     {
         _process = process;
         Client = client;
+        DataDirectory = dataDirectory;
     }
+
+    /// <summary>The node's <c>Ledger:DataDirectory</c> (SQLite journal and read store, unless configured elsewhere).</summary>
+    public string DataDirectory { get; }
 
     public Uri BaseAddress => _process.BaseAddress;
 
@@ -27,9 +31,11 @@ internal sealed class LedgerNode : IAsyncDisposable
     public long StartedAt => _process.StartedAt;
 
     /// <summary>Launches the node; returns once the process runs (see <see cref="WaitUntilReadyAsync"/>).</summary>
-    public static LedgerNode Launch(string nodeDll, string dataDirectory, string? postgresConnection, string? roles = null)
+    public static LedgerNode Launch(
+        string nodeDll, string dataDirectory, string? postgresConnection, string? roles = null, IEnumerable<string>? extraArgs = null)
     {
         var args = new List<string> { $"--Ledger:DataDirectory={dataDirectory}" };
+        args.AddRange(extraArgs ?? []);
         if (postgresConnection is not null)
         {
             args.Add("--Ledger:Journal:Provider=postgresql");
@@ -38,12 +44,13 @@ internal sealed class LedgerNode : IAsyncDisposable
         if (roles is not null) args.Add($"--Ledger:Roles={roles}");
         var process = ChildProcess.Start("ledger node", nodeDll, args);
         var client = new HttpClient { BaseAddress = process.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        return new LedgerNode(process, client);
+        return new LedgerNode(process, client, dataDirectory);
     }
 
-    public static async Task<(LedgerNode Node, double ReadySeconds)> StartAsync(string nodeDll, string dataDirectory, string? postgresConnection, string? roles = null)
+    public static async Task<(LedgerNode Node, double ReadySeconds)> StartAsync(
+        string nodeDll, string dataDirectory, string? postgresConnection, string? roles = null, IEnumerable<string>? extraArgs = null)
     {
-        var node = Launch(nodeDll, dataDirectory, postgresConnection, roles);
+        var node = Launch(nodeDll, dataDirectory, postgresConnection, roles, extraArgs);
         var ready = await node.WaitUntilReadyAsync();
         return (node, ready);
     }

@@ -84,6 +84,19 @@ internal static class LedgerScenario
                 results.Set("read_p999_ms_at_5000", read.P999Ms);
                 results.Set("read_achieved_per_s_at_5000", Math.Round(read.AchievedRate, 1));
                 await Task.Delay(profile.Settle);
+
+                // The same reads on a query-only node over the same read store (SQLite allows readers in other
+                // processes), as the production topology serves them: no actor system, no journal on that node.
+                var (queryNode, _) = await LedgerNode.StartAsync(context.NodeDll, node.DataDirectory, null, roles: "query");
+                await using (queryNode)
+                {
+                    var queryBalances = new Requests.Balances(queryNode.BaseAddress, profile.Accounts);
+                    var queryRead = await OpenLoop.RunAsync(client, context.Fixed("query-node", "read", uniform, 5000), queryBalances.Create);
+                    results.Add(queryRead);
+                    results.Set("query_node_read_p50_ms_at_5000", queryRead.P50Ms);
+                    results.Set("query_node_read_p99_ms_at_5000", queryRead.P99Ms);
+                }
+                await Task.Delay(profile.Settle);
             }
 
             if (options.Runs("write"))

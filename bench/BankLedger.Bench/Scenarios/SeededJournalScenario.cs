@@ -121,57 +121,28 @@ internal static class SeededJournalScenario
         return (nodeB, postgres);
     }
 
-    /// <summary>
-    /// Polls the projection from the node's launch until it has applied every journal row, or until the
-    /// measuring window (<see cref="Profile.RebuildWindow"/> after the first answer) closes; the rate covers
-    /// the events applied between the first answer and the end. Returns whether the rebuild completed.
-    /// </summary>
+    /// <summary>Measures the rebuild (see <see cref="ProjectionCatchUp"/>) and records the rebuild_* keys.</summary>
     private static async Task<bool> RebuildAsync(BenchContext context, LedgerNode node, long journalRows)
     {
         var window = context.Profile.RebuildWindow;
-        long firstSeen = 0, firstApplied = 0, last = 0, doneAt = 0;
-        while (firstSeen == 0 ? Stopwatch.GetElapsedTime(node.StartedAt) < TimeSpan.FromMinutes(2) : Stopwatch.GetElapsedTime(firstSeen) < window)
-        {
-            var status = await node.TryProjectionStatusAsync();
-            var now = Stopwatch.GetTimestamp();
-            if (status is not null)
-            {
-                if (firstSeen == 0)
-                {
-                    firstSeen = now;
-                    firstApplied = status.Applied;
-                }
-                last = status.Applied;
-                if (last >= journalRows)
-                {
-                    doneAt = now;
-                    break;
-                }
-            }
-            await Task.Delay(100);
-        }
-        if (firstSeen == 0) throw new InvalidOperationException($"node B never answered /v1/admin/projection:\n{node.Tail}");
-        var end = doneAt != 0 ? doneAt : Stopwatch.GetTimestamp();
-        var seconds = Stopwatch.GetElapsedTime(firstSeen, end).TotalSeconds;
-        var rate = (last - firstApplied) / Math.Max(seconds, 0.001);
-        var completed = doneAt != 0;
+        var catchUp = await ProjectionCatchUp.MeasureAsync(node, journalRows, window);
         var results = context.Results;
-        if (!completed)
+        if (!catchUp.Completed)
         {
-            results.Note($"rebuild did not finish within the {window.TotalSeconds:F0} s window: {last:N0} of {journalRows:N0} events applied; " +
+            results.Note($"rebuild did not finish within the {window.TotalSeconds:F0} s window: {catchUp.Applied:N0} of {journalRows:N0} events applied; " +
                          "rebuild_events_per_s is the rate over that window");
         }
-        results.Set("rebuild_events_per_s", Math.Round(rate));
+        results.Set("rebuild_events_per_s", Math.Round(catchUp.EventsPerSecond));
         results.Set("rebuild_events", journalRows);
-        results.Set("rebuild_completed", completed);
-        results.Set("rebuild_events_applied", last);
-        results.Set("rebuild_measured_s", Math.Round(seconds, 2));
-        results.Set("rebuild_applied_before_first_poll", firstApplied);
-        results.Set("rebuild_node_first_answer_s", Math.Round(Stopwatch.GetElapsedTime(node.StartedAt, firstSeen).TotalSeconds, 2));
-        if ((await node.TryProjectionStatusAsync()) is { } status2) results.Set("rebuild_batches", status2.Batches);
-        context.Log($"rebuild: {last - firstApplied:N0} events in {seconds:F1} s = {rate:N0} events/s from offset 0 " +
-                    $"({(completed ? "complete" : $"incomplete: {last:N0} of {journalRows:N0}")}; {firstApplied:N0} applied before the first admin answer)");
-        return completed;
+        results.Set("rebuild_completed", catchUp.Completed);
+        results.Set("rebuild_events_applied", catchUp.Applied);
+        results.Set("rebuild_measured_s", Math.Round(catchUp.MeasuredSeconds, 2));
+        results.Set("rebuild_applied_before_first_poll", catchUp.AppliedBeforeFirstAnswer);
+        results.Set("rebuild_node_first_answer_s", Math.Round(catchUp.FirstAnswerSeconds, 2));
+        if (catchUp.Batches is { } batches) results.Set("rebuild_batches", batches);
+        context.Log($"rebuild: {catchUp.Applied - catchUp.AppliedBeforeFirstAnswer:N0} events in {catchUp.MeasuredSeconds:F1} s = {catchUp.EventsPerSecond:N0} events/s from offset 0 " +
+                    $"({(catchUp.Completed ? "complete" : $"incomplete: {catchUp.Applied:N0} of {journalRows:N0}")}; {catchUp.AppliedBeforeFirstAnswer:N0} applied before the first admin answer)");
+        return catchUp.Completed;
     }
 
     /// <summary>A command to another account of the same shard: allocates the shard, warms the HTTP, actor and journal paths.</summary>

@@ -40,6 +40,7 @@ public static class NodeComposition
             .AddLedgerCluster(settings)
             .AddAccountSharding(settings, TimeProvider.System));
         services.AddSingleton<ICommandGateway, ShardedCommandGateway>();
+        if (settings.SqliteJournalPath is not null) services.AddHostedService<SqliteJournalCheckpointer>();
 
         if (settings.HasRole("projection")) services.AddHostedService<ProjectionHost>();
         return settings;
