@@ -59,6 +59,11 @@ public static class JournalProjection
             })
             .SelectAsync(1, async batch =>
             {
+                // Leave the stream's thread before doing the work. A store may complete synchronously (SQLite
+                // does); the work would then run inline and the Batch stage, which only aggregates while its
+                // downstream is busy, would see one event at a time: measured 1.7 events per batch in a
+                // rebuild, each paying its own transaction.
+                await Task.Yield();
                 await processor.ProcessAsync(batch, CancellationToken.None).ConfigureAwait(false);
                 return NotUsed.Instance;
             });

@@ -170,6 +170,41 @@ public sealed class ProjectionStreamTests : Akka.TestKit.Xunit2.TestKit, IAsyncL
         Assert.Equal(OffsetOf(bob[^1]), await _store.LoadCheckpointAsync("part-b", CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Events_arriving_while_a_synchronous_store_writes_form_the_next_batch()
+    {
+        var alice = await WriteHistoryAsync(Alice, deposits: 30); // 31 events
+        var pulled = 0;
+        using var allPulled = new ManualResetEventSlim();
+        var store = new SynchronouslyBlockingFirstWrite(_store, allPulled);
+        var processor = new ProjectionBatchProcessor([Tag], store, new AkkaJournalRangeReader(_journal, Sys.Materializer()), _changes, _stats, TimeProvider.System);
+        var killSwitch = JournalProjection
+            .Create(after => Source.From(alice.Where(e => OffsetOf(e) > after))
+                .Select(e =>
+                {
+                    if (Interlocked.Increment(ref pulled) == alice.Count) allPulled.Set();
+                    return e;
+                })
+                .Concat(Source.Never<EventEnvelope>()), _ => Tag, store, processor, new ProjectionSettings())
+            .ViaMaterialized(KillSwitches.Single<NotUsed>(), Keep.Right)
+            .To(Sink.Ignore<NotUsed>())
+            .Run(Sys.Materializer());
+        try
+        {
+            await Eventually.Until(async () => await _store.LoadCheckpointAsync(Tag, CancellationToken.None) >= OffsetOf(alice[^1]),
+                TimeSpan.FromSeconds(20), "the projection checkpoints the last event");
+        }
+        finally
+        {
+            killSwitch.Shutdown();
+        }
+
+        // The first write blocked its thread until the source had delivered everything: had it run on the
+        // stream's own thread, nothing could have arrived meanwhile and every event would be a batch of its own.
+        Assert.Equal(2, _stats.Batches);
+        Assert.Equal(alice.Count, _stats.Applied);
+    }
+
     /// <summary>Runs the projection over exactly these envelopes (then idles) until their last offset is checkpointed.</summary>
     private async Task ProjectAsync(
         IReadOnlyList<EventEnvelope> envelopes, List<long>? requestedOffsets = null,
@@ -258,6 +293,26 @@ public sealed class ProjectionStreamTests : Akka.TestKit.Xunit2.TestKit, IAsyncL
               write-plugin = "akka.persistence.journal.sql"
             }
             """).WithFallback(SqlPersistence.DefaultConfiguration);
+    }
+
+    /// <summary>The real store, except that its first write blocks the calling thread until <paramref name="release"/> is set (as a synchronous driver does).</summary>
+    private sealed class SynchronouslyBlockingFirstWrite(IReadStore inner, ManualResetEventSlim release) : IReadStore
+    {
+        private int _calls;
+
+        public Task ApplyAsync(ReadModelBatch batch, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _calls) == 1) release.Wait(TimeSpan.FromSeconds(10), cancellationToken);
+            return inner.ApplyAsync(batch, cancellationToken);
+        }
+
+        public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
+        public Task<long> LoadCheckpointAsync(string projectionId, CancellationToken cancellationToken) => inner.LoadCheckpointAsync(projectionId, cancellationToken);
+        public Task<IReadOnlyDictionary<AccountId, long>> LoadLastSequencesAsync(IReadOnlyCollection<AccountId> accounts, CancellationToken cancellationToken) =>
+            inner.LoadLastSequencesAsync(accounts, cancellationToken);
+        public Task<AccountView?> GetAccountAsync(AccountId account, CancellationToken cancellationToken) => inner.GetAccountAsync(account, cancellationToken);
+        public Task<TransactionPage> GetTransactionsAsync(AccountId account, int limit, long? beforeSequence, CancellationToken cancellationToken) =>
+            inner.GetTransactionsAsync(account, limit, beforeSequence, cancellationToken);
     }
 
     /// <summary>Fault injection around the real store: the Nth ApplyAsync throws once (as a lost connection would).</summary>
