@@ -77,8 +77,8 @@ internal static class BenchRun
             ["load_avg_1m_end"] = loadEnd,
         });
         if (loadStart > MachineInfo.Cores * 0.75 || loadEnd > MachineInfo.Cores * 1.5)
-            results.Note($"shared machine: 1-minute load average {loadStart:F2} at start, {loadEnd:F2} at end on {MachineInfo.Cores} cores " +
-                         "(includes this run's own load at the end); other builds/tests were running, so numbers are pessimistic and noisy");
+            results.Note($"busy machine: 1-minute load average {loadStart:F2} at start, {loadEnd:F2} at end on {MachineInfo.Cores} cores " +
+                         "(the end includes this run's own load); numbers may be pessimistic");
         if (results.Get("src_dirty") is true)
             results.Note("src/ or hocon/ had uncommitted changes when the node was built: the node measured is not exactly git_commit");
         results.Set("elapsed_s", Math.Round(context.ElapsedSeconds, 1));

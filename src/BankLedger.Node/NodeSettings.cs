@@ -30,6 +30,18 @@ public sealed record NodeSettings(
 
     public bool HasRole(string role) => Roles.Contains(role);
 
+    /// <summary>
+    /// SQLite keeps snapshots in a database file of their own next to the journal (<c>journal.snapshots.db</c>),
+    /// so that saving a snapshot never holds the journal's single write lock (see PersistenceConfiguration).
+    /// Null for PostgreSQL, whose snapshot table lives beside the journal.
+    /// </summary>
+    public string? SqliteSnapshotPath => SqliteJournalPath is null ? null : Path.ChangeExtension(SqliteJournalPath, ".snapshots.db");
+
+    /// <summary>The snapshot store's connection: the journal's, or for SQLite the same settings on the snapshot file.</summary>
+    public string SnapshotConnectionString => SqliteSnapshotPath is { } path
+        ? new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(JournalConnectionString) { DataSource = path }.ToString()
+        : JournalConnectionString;
+
     /// <summary>Gateway, ledger and projection work through Akka; a node with only the query role does not.</summary>
     public bool NeedsActorSystem => HasRole("gateway") || HasRole("ledger") || HasRole("projection");
 

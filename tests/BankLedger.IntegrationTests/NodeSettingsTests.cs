@@ -24,6 +24,8 @@ public sealed class NodeSettingsTests
         Assert.Equal(100, settings.SnapshotEvery);
         Assert.Equal(JournalProvider.Sqlite, settings.JournalProvider);
         Assert.Equal("/srv/ledger/data/journal.db", settings.SqliteJournalPath);
+        Assert.Equal("/srv/ledger/data/journal.snapshots.db", settings.SqliteSnapshotPath);
+        Assert.Contains("Data Source=/srv/ledger/data/journal.snapshots.db", settings.SnapshotConnectionString);
         Assert.Equal("/srv/ledger/data/readmodel.db", settings.ReadStorePath);
         Assert.Empty(settings.SeedNodes);
         Assert.Equal(TimeSpan.FromSeconds(2), settings.Http.ReadYourWritesTimeout);
@@ -49,6 +51,8 @@ public sealed class NodeSettingsTests
         Assert.Equal(JournalProvider.PostgreSql, settings.JournalProvider);
         Assert.Equal("Host=db;Database=ledger", settings.JournalConnectionString);
         Assert.Null(settings.SqliteJournalPath);
+        Assert.Null(settings.SqliteSnapshotPath);
+        Assert.Equal(settings.JournalConnectionString, settings.SnapshotConnectionString);
         Assert.Equal("10.1.2.3", settings.ClusterHostname);
         Assert.Equal(4053, settings.ClusterPort);
         Assert.Equal(2, settings.SeedNodes.Count);

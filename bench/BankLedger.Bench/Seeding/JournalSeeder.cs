@@ -42,7 +42,9 @@ internal static class JournalSeeder
         const string sql = "SELECT COALESCE(MAX(sequence_number), 0) FROM snapshot WHERE persistence_id = @p";
         if (sqliteJournalPath is not null)
         {
-            using var connection = new SqliteConnection($"Data Source={sqliteJournalPath};Pooling=False");
+            // The node keeps SQLite snapshots in their own file next to the journal (NodeSettings.SqliteSnapshotPath).
+            var snapshots = Path.ChangeExtension(sqliteJournalPath, ".snapshots.db");
+            using var connection = new SqliteConnection($"Data Source={snapshots};Pooling=False");
             connection.Open();
             using var command = connection.CreateCommand();
             command.CommandText = sql;

@@ -21,6 +21,7 @@ internal static class DataDirectory
         }
 
         if (settings.NeedsActorSystem && settings.SqliteJournalPath is { } journal) EnableWriteAheadLog(journal);
+        if (settings.NeedsActorSystem && settings.SqliteSnapshotPath is { } snapshots) EnableWriteAheadLog(snapshots);
     }
 
     /// <summary>
