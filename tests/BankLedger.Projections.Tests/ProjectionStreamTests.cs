@@ -295,16 +295,12 @@ public sealed class ProjectionStreamTests : Akka.TestKit.Xunit2.TestKit, IAsyncL
             """).WithFallback(SqlPersistence.DefaultConfiguration);
     }
 
-    /// <summary>The real store, except that its first write blocks the calling thread until <paramref name="release"/> is set (as a synchronous driver does).</summary>
-    private sealed class SynchronouslyBlockingFirstWrite(IReadStore inner, ManualResetEventSlim release) : IReadStore
+    /// <summary>The real store behind a seam: subclasses change how writes behave, reads pass through.</summary>
+    private abstract class DelegatingStore(IReadStore inner) : IReadStore
     {
-        private int _calls;
+        protected IReadStore Inner => inner;
 
-        public Task ApplyAsync(ReadModelBatch batch, CancellationToken cancellationToken)
-        {
-            if (Interlocked.Increment(ref _calls) == 1) release.Wait(TimeSpan.FromSeconds(10), cancellationToken);
-            return inner.ApplyAsync(batch, cancellationToken);
-        }
+        public abstract Task ApplyAsync(ReadModelBatch batch, CancellationToken cancellationToken);
 
         public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
         public Task<long> LoadCheckpointAsync(string projectionId, CancellationToken cancellationToken) => inner.LoadCheckpointAsync(projectionId, cancellationToken);
@@ -315,22 +311,26 @@ public sealed class ProjectionStreamTests : Akka.TestKit.Xunit2.TestKit, IAsyncL
             inner.GetTransactionsAsync(account, limit, beforeSequence, cancellationToken);
     }
 
-    /// <summary>Fault injection around the real store: the Nth ApplyAsync throws once (as a lost connection would).</summary>
-    private sealed class FailingOnceStore(IReadStore inner, int failOnCall) : IReadStore
+    /// <summary>The real store, except that its first write blocks the calling thread until <paramref name="release"/> is set (as a synchronous driver does).</summary>
+    private sealed class SynchronouslyBlockingFirstWrite(IReadStore inner, ManualResetEventSlim release) : DelegatingStore(inner)
     {
         private int _calls;
 
-        public Task ApplyAsync(ReadModelBatch batch, CancellationToken cancellationToken) =>
+        public override Task ApplyAsync(ReadModelBatch batch, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _calls) == 1) release.Wait(TimeSpan.FromSeconds(10), cancellationToken);
+            return Inner.ApplyAsync(batch, cancellationToken);
+        }
+    }
+
+    /// <summary>Fault injection around the real store: the Nth ApplyAsync throws once (as a lost connection would).</summary>
+    private sealed class FailingOnceStore(IReadStore inner, int failOnCall) : DelegatingStore(inner)
+    {
+        private int _calls;
+
+        public override Task ApplyAsync(ReadModelBatch batch, CancellationToken cancellationToken) =>
             Interlocked.Increment(ref _calls) == failOnCall
                 ? throw new IOException("injected read store failure")
-                : inner.ApplyAsync(batch, cancellationToken);
-
-        public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
-        public Task<long> LoadCheckpointAsync(string projectionId, CancellationToken cancellationToken) => inner.LoadCheckpointAsync(projectionId, cancellationToken);
-        public Task<IReadOnlyDictionary<AccountId, long>> LoadLastSequencesAsync(IReadOnlyCollection<AccountId> accounts, CancellationToken cancellationToken) =>
-            inner.LoadLastSequencesAsync(accounts, cancellationToken);
-        public Task<AccountView?> GetAccountAsync(AccountId account, CancellationToken cancellationToken) => inner.GetAccountAsync(account, cancellationToken);
-        public Task<TransactionPage> GetTransactionsAsync(AccountId account, int limit, long? beforeSequence, CancellationToken cancellationToken) =>
-            inner.GetTransactionsAsync(account, limit, beforeSequence, cancellationToken);
+                : Inner.ApplyAsync(batch, cancellationToken);
     }
 }
