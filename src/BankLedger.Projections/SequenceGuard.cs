@@ -17,8 +17,8 @@ public sealed record SequenceGap(AccountId Account, long FromSequence, long ToSe
 /// <c>seq == last + 1</c> is applied; <c>seq &gt; last + 1</c> is a gap.
 /// <para>
 /// A gap is never waited for. One account's events are written by a single writer one transaction after
-/// another, so their journal orderings increase with their sequence numbers, and the tag query emits
-/// orderings in order. A missing sequence therefore means the query already gave up on that ordering
+/// another, so their journal orderings increase with their sequence numbers, and the live journal query
+/// emits orderings in order. A missing sequence therefore means the query already gave up on that ordering
 /// (it declares a gap permanent after query-delay × max-tries) and will never deliver it; the only way to
 /// close it is to read the range from the journal by persistence id, which the projection does at once.
 /// </para>

@@ -4,12 +4,13 @@ using BankLedger.Domain;
 namespace BankLedger.Ledger.Tagging;
 
 /// <summary>
-/// Maps accounts to the fixed set of tags the read side consumes, one projection stream per tag.
+/// Maps accounts to the fixed set of partition tags: the read side's unit of ownership and of checkpoints.
 /// <para>
 /// Why 8: a partition is the unit of projection parallelism, so the count caps how many projection
 /// nodes can share the work; 8 leaves room to grow from one node to several without re-tagging the
-/// journal (which would need a rewrite of history we never do). Each partition costs one polling
-/// query per refresh interval, so far more would waste database time on an idle system.
+/// journal (which would need a rewrite of history we never do). A node reads the journal once for all
+/// the partitions it owns (JournalProjection), and keeps one checkpoint per partition per read-store write,
+/// so far more partitions would only add checkpoint rows.
 /// The count is part of the persisted contract: changing it moves accounts between tags, so it is
 /// a constant, not configuration.
 /// </para>
