@@ -443,109 +443,34 @@ public sealed class ElasticsearchReadStore : IReadStore, IAsyncDisposable, IDisp
         }
 
         var stored = await LoadAccountsAsync(touched, cancellationToken).ConfigureAwait(false);
-        var states = new Dictionary<AccountId, AccountState>(touched.Count);
+        var views = new Dictionary<AccountId, AccountView?>(touched.Count);
         foreach (var account in touched)
         {
-            states[account] = stored.TryGetValue(account, out var document)
-                ? AccountState.From(account, document)
-                : new AccountState(account);
+            views[account] = stored.TryGetValue(account, out var document) ? ToView(account, document) : null;
         }
 
+        var dirty = new HashSet<AccountId>();
         foreach (var (sequence, @event) in events)
         {
-            var state = states[@event.AccountId];
-            if (sequence <= state.LastSequence)
+            if (AccountViewFold.Apply(views[@event.AccountId], sequence, @event) is not { } applied)
             {
                 continue; // already applied: idempotent replay
             }
 
-            if (sequence != state.LastSequence + 1)
-            {
-                throw new ReadModelGapException(@event.AccountId, state.LastSequence, sequence);
-            }
-
-            fold.Transactions.Add(Apply(state, sequence, @event));
+            views[@event.AccountId] = applied.View;
+            dirty.Add(@event.AccountId);
+            fold.Transactions.Add(ToDocument(applied.Entry));
         }
 
         foreach (var account in touched)
         {
-            var state = states[account];
-            if (state.Dirty)
+            if (dirty.Contains(account) && views[account] is { } view)
             {
-                fold.Accounts.Add(state.ToDocument());
+                fold.Accounts.Add(ToDocument(view));
             }
         }
 
         return fold;
-    }
-
-    /// <summary>Folds one event onto the view (the same rules as the SQLite adapter) and returns its history entry.</summary>
-    private static TransactionDocument Apply(AccountState state, long sequence, AccountEvent @event)
-    {
-        long? amount = null;
-        string? reference = null;
-        var currency = state.Currency;
-        switch (@event)
-        {
-            case AccountOpened opened:
-                if (state.Exists)
-                {
-                    throw new InvalidOperationException(
-                        $"Account '{state.Id}' is already open; sequence {sequence} cannot open it again.");
-                }
-
-                state.Exists = true;
-                state.Currency = currency = opened.Currency.Code;
-                state.Status = StatusOpen;
-                state.BalanceCents = 0;
-                state.OverdraftLimitCents = opened.OverdraftLimitCents;
-                state.Owner = opened.Owner;
-                state.OpenedAt = FormatTime(opened.OccurredAt);
-                break;
-
-            case not null when !state.Exists:
-                throw new InvalidOperationException(
-                    $"Account '{state.Id}' has no view, so sequence {sequence} must be {nameof(AccountOpened)}, " +
-                    $"not {@event.EventType}.");
-
-            case MoneyMoved money:
-                amount = money.AmountCents;
-                reference = money.Reference;
-                currency = money.Currency.Code;
-                state.BalanceCents = money.BalanceAfterCents;
-                break;
-
-            case AccountLocked locked:
-                reference = locked.Reason;
-                state.Status = StatusLocked;
-                break;
-
-            case AccountUnlocked unlocked:
-                reference = unlocked.Reason;
-                state.Status = StatusOpen;
-                break;
-
-            default:
-                throw new NotSupportedException($"The Elasticsearch read model cannot apply {@event?.GetType().Name}.");
-        }
-
-        state.LastSequence = sequence;
-        state.LastUpdatedAt = FormatTime(@event.OccurredAt);
-        state.Dirty = true;
-
-        return new TransactionDocument
-        {
-            AccountId = state.Id.Value,
-            Sequence = sequence,
-            EventType = @event.EventType,
-            AmountCents = amount,
-            Currency = currency,
-            Reference = reference,
-            BalanceAfterCents = state.BalanceCents,
-            CommandId = @event.CommandId.Value,
-            OccurredAt = FormatTime(@event.OccurredAt),
-            ClientCreatedAt = FormatTime(@event.ClientCreatedAt),
-        };
     }
 
     private async Task BulkAsync(
@@ -701,6 +626,33 @@ public sealed class ElasticsearchReadStore : IReadStore, IAsyncDisposable, IDisp
         ParseTime(d.OpenedAt),
         ParseTime(d.LastUpdatedAt));
 
+    private static AccountDocument ToDocument(AccountView v) => new()
+    {
+        AccountId = v.AccountId.Value,
+        Currency = v.Currency.Code,
+        Status = v.Status == AccountStatus.Locked ? StatusLocked : StatusOpen,
+        BalanceCents = v.BalanceCents,
+        OverdraftLimitCents = v.OverdraftLimitCents,
+        Owner = v.Owner,
+        LastSequence = v.LastSequence,
+        OpenedAt = FormatTime(v.OpenedAt),
+        LastUpdatedAt = FormatTime(v.LastUpdatedAt),
+    };
+
+    private static TransactionDocument ToDocument(TransactionView t) => new()
+    {
+        AccountId = t.AccountId.Value,
+        Sequence = t.Sequence,
+        EventType = t.EventType,
+        AmountCents = t.AmountCents,
+        Currency = t.Currency.Code,
+        Reference = t.Reference,
+        BalanceAfterCents = t.BalanceAfterCents,
+        CommandId = t.CommandId.Value,
+        OccurredAt = FormatTime(t.OccurredAt),
+        ClientCreatedAt = FormatTime(t.ClientCreatedAt),
+    };
+
     private static TransactionView ToView(AccountId account, TransactionDocument d) => new(
         account,
         d.Sequence,
@@ -740,47 +692,5 @@ public sealed class ElasticsearchReadStore : IReadStore, IAsyncDisposable, IDisp
     {
         public List<TransactionDocument> Transactions { get; } = [];
         public List<AccountDocument> Accounts { get; } = [];
-    }
-
-    /// <summary>An account view as <see cref="FoldAsync"/> holds it during one batch.</summary>
-    private sealed class AccountState(AccountId id)
-    {
-        public AccountId Id { get; } = id;
-        public bool Exists { get; set; }
-        public bool Dirty { get; set; }
-        public string Currency { get; set; } = "";
-        public string Status { get; set; } = StatusOpen;
-        public long BalanceCents { get; set; }
-        public long OverdraftLimitCents { get; set; }
-        public string? Owner { get; set; }
-        public long LastSequence { get; set; }
-        public string OpenedAt { get; set; } = "";
-        public string LastUpdatedAt { get; set; } = "";
-
-        public static AccountState From(AccountId id, AccountDocument d) => new(id)
-        {
-            Exists = true,
-            Currency = d.Currency,
-            Status = d.Status,
-            BalanceCents = d.BalanceCents,
-            OverdraftLimitCents = d.OverdraftLimitCents,
-            Owner = d.Owner,
-            LastSequence = d.LastSequence,
-            OpenedAt = d.OpenedAt,
-            LastUpdatedAt = d.LastUpdatedAt,
-        };
-
-        public AccountDocument ToDocument() => new()
-        {
-            AccountId = Id.Value,
-            Currency = Currency,
-            Status = Status,
-            BalanceCents = BalanceCents,
-            OverdraftLimitCents = OverdraftLimitCents,
-            Owner = Owner,
-            LastSequence = LastSequence,
-            OpenedAt = OpenedAt,
-            LastUpdatedAt = LastUpdatedAt,
-        };
     }
 }

@@ -18,6 +18,13 @@ internal static class SqliteCodec
     public static DateTimeOffset ParseTime(string text) =>
         DateTimeOffset.ParseExact(text, "O", CultureInfo.InvariantCulture, DateTimeStyles.None);
 
+    public static string FormatStatus(AccountStatus status) => status switch
+    {
+        AccountStatus.Open => StatusOpen,
+        AccountStatus.Locked => StatusLocked,
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "only open and locked accounts have views"),
+    };
+
     public static AccountStatus ParseStatus(string text) => text switch
     {
         StatusOpen => AccountStatus.Open,

@@ -266,8 +266,8 @@ public sealed class SqliteReadStore : IReadStore, IAsyncDisposable
         private readonly RawStatement _upsertCheckpoint;
 
         // Views touched by the current batch, in first-touch order; reused between batches.
-        private readonly Dictionary<AccountId, AccountRow> _touched = [];
-        private readonly List<AccountRow> _touchedOrder = [];
+        private readonly Dictionary<AccountId, TouchedView> _touched = [];
+        private readonly List<TouchedView> _touchedOrder = [];
 
         private Writer(SqliteConnection connection)
         {
@@ -327,25 +327,22 @@ public sealed class SqliteReadStore : IReadStore, IAsyncDisposable
             {
                 foreach (var (sequence, @event) in batch.Events)
                 {
-                    var row = Row(@event.AccountId);
-                    if (sequence <= row.LastSequence)
+                    var touched = Touched(@event.AccountId);
+                    if (AccountViewFold.Apply(touched.View, sequence, @event) is not { } applied)
                     {
                         continue; // already applied: idempotent replay
                     }
 
-                    if (sequence != row.LastSequence + 1)
-                    {
-                        throw new ReadModelGapException(@event.AccountId, row.LastSequence, sequence);
-                    }
-
-                    ApplyEvent(row, sequence, @event);
+                    touched.View = applied.View;
+                    touched.Dirty = true;
+                    InsertTransaction(applied.Entry);
                 }
 
-                foreach (var row in _touchedOrder)
+                foreach (var touched in _touchedOrder)
                 {
-                    if (row.Dirty)
+                    if (touched is { Dirty: true, View: { } view })
                     {
-                        UpsertAccount(row);
+                        UpsertAccount(view);
                     }
                 }
 
@@ -380,113 +377,63 @@ public sealed class SqliteReadStore : IReadStore, IAsyncDisposable
             }
         }
 
-        private void ApplyEvent(AccountRow row, long sequence, AccountEvent @event)
+        private void InsertTransaction(TransactionView entry)
         {
-            long? amount = null;
-            string? reference = null;
-            var currency = row.Currency;
-            switch (@event)
-            {
-                case AccountOpened opened:
-                    if (row.Exists)
-                    {
-                        throw new InvalidOperationException(
-                            $"Account '{row.Id}' is already open; sequence {sequence} cannot open it again.");
-                    }
-
-                    row.Exists = true;
-                    row.Currency = currency = opened.Currency.Code;
-                    row.Status = SqliteCodec.StatusOpen;
-                    row.BalanceCents = 0;
-                    row.OverdraftLimitCents = opened.OverdraftLimitCents;
-                    row.Owner = opened.Owner;
-                    row.OpenedAt = new StoredTime(opened.OccurredAt);
-                    break;
-
-                case not null when !row.Exists:
-                    throw new InvalidOperationException(
-                        $"Account '{row.Id}' has no view, so sequence {sequence} must be {nameof(AccountOpened)}, " +
-                        $"not {@event.EventType}.");
-
-                case MoneyMoved money:
-                    amount = money.AmountCents;
-                    reference = money.Reference;
-                    currency = money.Currency.Code;
-                    row.BalanceCents = money.BalanceAfterCents;
-                    break;
-
-                case AccountLocked locked:
-                    reference = locked.Reason;
-                    row.Status = SqliteCodec.StatusLocked;
-                    break;
-
-                case AccountUnlocked unlocked:
-                    reference = unlocked.Reason;
-                    row.Status = SqliteCodec.StatusOpen;
-                    break;
-
-                default:
-                    throw new NotSupportedException($"The SQLite read model cannot apply {@event?.GetType().Name}.");
-            }
-
-            row.LastSequence = sequence;
-            row.LastUpdatedAt = new StoredTime(@event.OccurredAt);
-            row.Dirty = true;
-
             var insert = _insertTransaction;
-            insert.Bind(1, row.Id.Value);
-            insert.Bind(2, sequence);
-            insert.Bind(3, @event.EventType);
-            insert.Bind(4, amount);
-            insert.Bind(5, currency);
-            insert.Bind(6, reference);
-            insert.Bind(7, row.BalanceCents);
-            insert.Bind(8, @event.CommandId.Value);
-            insert.Bind(9, @event.OccurredAt);
-            insert.Bind(10, @event.ClientCreatedAt);
+            insert.Bind(1, entry.AccountId.Value);
+            insert.Bind(2, entry.Sequence);
+            insert.Bind(3, entry.EventType);
+            insert.Bind(4, entry.AmountCents);
+            insert.Bind(5, entry.Currency.Code);
+            insert.Bind(6, entry.Reference);
+            insert.Bind(7, entry.BalanceAfterCents);
+            insert.Bind(8, entry.CommandId.Value);
+            insert.Bind(9, entry.OccurredAt);
+            insert.Bind(10, entry.ClientCreatedAt);
             insert.Execute();
         }
 
-        private AccountRow Row(AccountId account)
+        private TouchedView Touched(AccountId account)
         {
-            if (_touched.TryGetValue(account, out var row))
+            if (_touched.TryGetValue(account, out var touched))
             {
-                return row;
+                return touched;
             }
 
-            row = new AccountRow(account);
+            touched = new TouchedView();
             _selectAccount.Bind(1, account.Value);
             if (_selectAccount.Step())
             {
-                row.Exists = true;
-                row.Currency = _selectAccount.Text(0) ?? "";
-                row.Status = _selectAccount.Text(1) ?? SqliteCodec.StatusOpen;
-                row.BalanceCents = _selectAccount.Int64(2);
-                row.OverdraftLimitCents = _selectAccount.Int64(3);
-                row.Owner = _selectAccount.Text(4);
-                row.LastSequence = _selectAccount.Int64(5);
-                row.OpenedAt = new StoredTime(_selectAccount.Text(6) ?? "");
-                row.LastUpdatedAt = new StoredTime(_selectAccount.Text(7) ?? "");
+                touched.View = new AccountView(
+                    account,
+                    Currency.Parse(_selectAccount.Text(0) ?? ""),
+                    SqliteCodec.ParseStatus(_selectAccount.Text(1) ?? ""),
+                    _selectAccount.Int64(2),
+                    _selectAccount.Int64(3),
+                    _selectAccount.Text(4),
+                    _selectAccount.Int64(5),
+                    SqliteCodec.ParseTime(_selectAccount.Text(6) ?? ""),
+                    SqliteCodec.ParseTime(_selectAccount.Text(7) ?? ""));
             }
 
             _selectAccount.Reset();
-            _touched.Add(account, row);
-            _touchedOrder.Add(row);
-            return row;
+            _touched.Add(account, touched);
+            _touchedOrder.Add(touched);
+            return touched;
         }
 
-        private void UpsertAccount(AccountRow row)
+        private void UpsertAccount(AccountView view)
         {
             var upsert = _upsertAccount;
-            upsert.Bind(1, row.Id.Value);
-            upsert.Bind(2, row.Currency);
-            upsert.Bind(3, row.Status);
-            upsert.Bind(4, row.BalanceCents);
-            upsert.Bind(5, row.OverdraftLimitCents);
-            upsert.Bind(6, row.Owner);
-            upsert.Bind(7, row.LastSequence);
-            row.OpenedAt.BindTo(upsert, 8);
-            row.LastUpdatedAt.BindTo(upsert, 9);
+            upsert.Bind(1, view.AccountId.Value);
+            upsert.Bind(2, view.Currency.Code);
+            upsert.Bind(3, SqliteCodec.FormatStatus(view.Status));
+            upsert.Bind(4, view.BalanceCents);
+            upsert.Bind(5, view.OverdraftLimitCents);
+            upsert.Bind(6, view.Owner);
+            upsert.Bind(7, view.LastSequence);
+            upsert.Bind(8, view.OpenedAt);
+            upsert.Bind(9, view.LastUpdatedAt);
             upsert.Execute();
         }
 
@@ -516,42 +463,10 @@ public sealed class SqliteReadStore : IReadStore, IAsyncDisposable
         }
     }
 
-    /// <summary>A view timestamp as the writer holds it: read back as stored text, or set from an event.</summary>
-    private readonly struct StoredTime
+    /// <summary>An account's view as the writer holds it during one batch (null View: no view yet).</summary>
+    private sealed class TouchedView
     {
-        private readonly string? _text;
-        private readonly DateTimeOffset _value;
-
-        public StoredTime(string text) => _text = text;
-
-        public StoredTime(DateTimeOffset value) => _value = value;
-
-        public void BindTo(RawStatement statement, int index)
-        {
-            if (_text is null)
-            {
-                statement.Bind(index, _value);
-            }
-            else
-            {
-                statement.Bind(index, _text);
-            }
-        }
-    }
-
-    /// <summary>A view row as the writer holds it during one batch.</summary>
-    private sealed class AccountRow(AccountId id)
-    {
-        public AccountId Id { get; } = id;
-        public bool Exists { get; set; }
+        public AccountView? View { get; set; }
         public bool Dirty { get; set; }
-        public string Currency { get; set; } = "";
-        public string Status { get; set; } = SqliteCodec.StatusOpen;
-        public long BalanceCents { get; set; }
-        public long OverdraftLimitCents { get; set; }
-        public string? Owner { get; set; }
-        public long LastSequence { get; set; }
-        public StoredTime OpenedAt { get; set; }
-        public StoredTime LastUpdatedAt { get; set; }
     }
 }

@@ -24,7 +24,8 @@ public static class PartitionTags
 
     public static string TagOf(int partition) => Prefix + partition.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    public static string TagFor(AccountId account) => TagOf(PartitionOf(account));
+    /// <summary>The account's tag, without allocating: the projection asks for it once per event.</summary>
+    public static string TagFor(AccountId account) => All[PartitionOf(account)];
 
     /// <summary>
     /// Stable partition of an account: FNV-1a over the UTF-8 id. Never <c>string.GetHashCode</c>, which is
