@@ -16,3 +16,32 @@ public sealed class SmokeTests
         Assert.Equal(500, balance.GetProperty("current_balance_cents").GetInt64());
     }
 }
+
+public sealed class RuntimeEndpointTests
+{
+    [Fact]
+    public async Task The_runtime_counters_grow_with_the_work_done_between_two_readings()
+    {
+        await using var app = await LedgerApp.StartAsync();
+        var client = app.CreateClient();
+        var before = await ReadAsync(client);
+        await client.OpenAsync("acc-runtime", "c1").ExpectAsync(200);
+        for (var i = 0; i < 20; i++) await client.DepositAsync("acc-runtime", $"d{i}", 100).ExpectAsync(200);
+        var after = await ReadAsync(client);
+
+        Assert.True(after.GetProperty("process_cpu_ms").GetDouble() > before.GetProperty("process_cpu_ms").GetDouble());
+        Assert.True(after.GetProperty("gc").GetProperty("allocated_bytes").GetInt64() > before.GetProperty("gc").GetProperty("allocated_bytes").GetInt64());
+        Assert.Equal(3, after.GetProperty("gc").GetProperty("collections").GetArrayLength());
+        Assert.True(after.GetProperty("gc").GetProperty("pause_total_ms").GetDouble() >= before.GetProperty("gc").GetProperty("pause_total_ms").GetDouble());
+        Assert.True(after.GetProperty("thread_pool").GetProperty("completed_work_items").GetInt64() > before.GetProperty("thread_pool").GetProperty("completed_work_items").GetInt64());
+    }
+
+    private static async Task<System.Text.Json.JsonElement> ReadAsync(HttpClient client)
+    {
+        using var response = await client.GetAsync("/v1/admin/runtime");
+        response.EnsureSuccessStatusCode();
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.Clone();
+    }
+}

@@ -54,9 +54,11 @@ internal static class LedgerScenario
             if (options.Runs("write"))
             {
                 Task? reset = null;
+                Task<CostMeter?>? meter = null;
                 at1000 = await OpenLoop.RunAsync(client, context.Fixed("ledger", "write", uniform, 1000), deposits.Create,
-                    onRecordingStarts: () => reset = node.ResetLagAsync());
+                    onRecordingStarts: () => (reset, meter) = (node.ResetLagAsync(), CostMeter.StartAsync(node)));
                 results.Add(at1000);
+                await RecordCostAsync(context, node, meter, at1000, "write", "at_1000");
                 if (reset is not null) await reset;
                 await node.WaitForProjectionIdleAsync(settleTimeout);
                 var lag = await node.ProjectionStatusAsync();
@@ -77,8 +79,11 @@ internal static class LedgerScenario
             if (options.Runs("read"))
             {
                 var balances = new Requests.Balances(node.BaseAddress, profile.Accounts);
-                var read = await OpenLoop.RunAsync(client, context.Fixed("ledger", "read", uniform, 5000), balances.Create);
+                Task<CostMeter?>? meter = null;
+                var read = await OpenLoop.RunAsync(client, context.Fixed("ledger", "read", uniform, 5000), balances.Create,
+                    onRecordingStarts: () => meter = CostMeter.StartAsync(node));
                 results.Add(read);
+                await RecordCostAsync(context, node, meter, read, "read", "at_5000");
                 results.Set("read_p50_ms_at_5000", read.P50Ms);
                 results.Set("read_p99_ms_at_5000", read.P99Ms);
                 results.Set("read_p999_ms_at_5000", read.P999Ms);
@@ -121,5 +126,17 @@ internal static class LedgerScenario
         {
             await node.DisposeAsync();
         }
+    }
+
+    /// <summary>Where the phase's time went (see <see cref="PhaseCost"/>): the evidence behind a latency tail.</summary>
+    private static async Task RecordCostAsync(BenchContext context, LedgerNode node, Task<CostMeter?>? started, PhaseResult phase, string prefix, string suffix)
+    {
+        if (started is null || await started is not { } meter || await meter.StopAsync(node, phase.Ok) is not { } cost)
+        {
+            context.Results.Note($"{prefix} {suffix}: the node's /v1/admin/runtime counters could not be read; no cost figures");
+            return;
+        }
+        cost.Record(context.Results, prefix, suffix);
+        context.Log($"ledger: {prefix} {suffix.Replace('_', ' ')}: {cost}");
     }
 }

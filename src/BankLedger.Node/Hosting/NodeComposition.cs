@@ -67,6 +67,7 @@ public static class NodeComposition
     {
         app.UseProblemResponses();
         app.MapGet("/health", () => Results.Ok(new { status = "ok", roles = settings.Roles.Order() }));
+        app.MapRuntimeAdminEndpoints();
         if (settings.HasRole("gateway")) app.MapCommandEndpoints();
         if (settings.HasRole("query")) app.MapQueryEndpoints();
         if (settings.HasRole("projection")) app.MapProjectionAdminEndpoints();
