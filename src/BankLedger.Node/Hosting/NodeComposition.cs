@@ -40,7 +40,9 @@ public static class NodeComposition
             .AddLedgerCluster(settings)
             .AddAccountSharding(settings, TimeProvider.System));
         services.AddSingleton<ICommandGateway, ShardedCommandGateway>();
-        if (settings.SqliteJournalPath is not null) services.AddHostedService<SqliteJournalCheckpointer>();
+        if (SqliteWalCheckpointer.FilesOf(settings) is { Count: > 0 } walFiles)
+            services.AddHostedService(sp => new SqliteWalCheckpointer(walFiles, sp.GetRequiredService<ILogger<SqliteWalCheckpointer>>()));
+        if (settings.HasRole("ledger")) services.AddHostedService<RecoveryWarmUp>();
 
         if (settings.HasRole("projection")) services.AddHostedService<ProjectionHost>();
         return settings;
