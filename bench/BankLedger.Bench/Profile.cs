@@ -10,13 +10,13 @@ internal sealed record Profile(bool Quick)
     public int HotAccounts => 10;
 
     /// <summary>Unrecorded lead-in at the phase's rate (connections, JIT, caches, group-commit steady state).</summary>
-    public TimeSpan WarmUp => Quick ? TimeSpan.FromMilliseconds(500) : TimeSpan.FromSeconds(2);
+    public TimeSpan WarmUp => Quick ? TimeSpan.FromMilliseconds(300) : TimeSpan.FromSeconds(2);
 
     /// <summary>Recorded part of a max-rate step.</summary>
-    public TimeSpan Phase => Quick ? TimeSpan.FromSeconds(1.5) : TimeSpan.FromSeconds(10);
+    public TimeSpan Phase => Quick ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(10);
 
     /// <summary>Recorded part of the fixed-rate phases (write at 1,000/s with lag, read at 5,000/s).</summary>
-    public TimeSpan FixedPhase => Quick ? TimeSpan.FromSeconds(2.5) : TimeSpan.FromSeconds(15);
+    public TimeSpan FixedPhase => Quick ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(15);
 
     /// <summary>Offered rates of the max-rate search, ascending (see <see cref="BenchContext.MaxRateAsync"/>).</summary>
     public IReadOnlyList<int> Ladder => Quick
@@ -27,7 +27,7 @@ internal sealed record Profile(bool Quick)
     public int SearchStart => 1000;
 
     /// <summary>Pause between phases so queues from the previous one drain.</summary>
-    public TimeSpan Settle => Quick ? TimeSpan.FromMilliseconds(300) : TimeSpan.FromSeconds(2);
+    public TimeSpan Settle => Quick ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromSeconds(2);
 
     /// <summary>Accounts seeded for the rebuild; each gets <see cref="RebuildEventsPerAccount"/> events.</summary>
     public int RebuildAccounts => Quick ? 1_000 : 10_000;
@@ -38,4 +38,7 @@ internal sealed record Profile(bool Quick)
     public TimeSpan RebuildWindow => Quick ? TimeSpan.FromSeconds(20) : TimeSpan.FromSeconds(180);
 
     public TimeSpan RawDuration => Quick ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(8);
+
+    /// <summary>Unrecorded deposits at 500/s before the ledger's first recorded phase (tier-0 JIT code, caches).</summary>
+    public TimeSpan LedgerWarmUp => Quick ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(15);
 }

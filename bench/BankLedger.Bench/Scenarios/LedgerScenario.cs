@@ -46,7 +46,7 @@ internal static class LedgerScenario
 
             // A fresh process runs tier-0 JIT code for its first seconds under load; steady state is what we measure.
             // Unrecorded deposits at a moderate rate warm the write and projection paths (not part of any key).
-            var warmUp = new OpenLoop.Phase("ledger", "write-warm-up", uniform, 500, TimeSpan.Zero, profile.Quick ? TimeSpan.FromSeconds(4) : TimeSpan.FromSeconds(15));
+            var warmUp = new OpenLoop.Phase("ledger", "write-warm-up", uniform, 500, TimeSpan.Zero, profile.LedgerWarmUp);
             await OpenLoop.RunAsync(client, warmUp, deposits.Create);
             await Settle();
 
