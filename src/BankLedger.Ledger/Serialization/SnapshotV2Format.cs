@@ -42,8 +42,10 @@ namespace BankLedger.Ledger.Serialization;
 ///     timestamp occurred at
 ///   nothing after the last entry (trailing bytes are refused)
 /// </code>
-/// Reading validates as it goes: truncated, over-long or malformed input is a <see cref="SerializationException"/>
-/// naming the byte offset, never an index error or a silently wrong state.
+/// Reading validates as it goes: a wrong format byte, truncation, lengths or counts past the end, invalid UTF-8,
+/// ids, currency, status, presence flags or timestamps, and trailing bytes are a <see cref="SerializationException"/>
+/// naming the byte offset, never an index error. There is no checksum (the store keeps its own integrity): a
+/// corrupted byte that still spells a valid value inside a string or number reads as that value.
 /// </summary>
 internal static class SnapshotV2Format
 {
@@ -65,8 +67,9 @@ internal static class SnapshotV2Format
 
     public static byte[] Write(AccountState state)
     {
-        var entries = state.Processed.OldestFirst;
-        var writer = new Writer(capacity: 128 + state.Processed.Count * 96);
+        // Every retained entry, counted as listed: Count is the number of distinct command ids, which could be fewer.
+        var entries = state.Processed.OldestFirst.ToArray();
+        var writer = new Writer(capacity: 128 + entries.Length * 96);
         writer.Byte(FormatByte);
         writer.String(state.AccountId.Value);
         writer.Signed(state.Sequence);
@@ -76,7 +79,7 @@ internal static class SnapshotV2Format
         writer.Signed(state.OverdraftLimitCents);
         writer.OptionalString(state.Owner);
         if (writer.Presence(state.LastUpdatedAt is not null)) writer.Timestamp(state.LastUpdatedAt!.Value);
-        writer.Varint((ulong)state.Processed.Count);
+        writer.Varint((ulong)entries.Length);
         var previousSequence = 0L;
         foreach (var entry in entries)
         {

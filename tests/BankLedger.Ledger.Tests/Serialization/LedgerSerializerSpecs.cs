@@ -125,6 +125,23 @@ public sealed class LedgerSerializerSpecs(SerializerFixture fixture) : IClassFix
     }
 
     [Fact]
+    public void A_snapshot_whose_window_lists_a_command_id_twice_round_trips_every_entry()
+    {
+        var first = GoldenSamples.Snapshot.Processed.OldestFirst.First();
+        var state = GoldenSamples.Snapshot with
+        {
+            Processed = ProcessedCommands.FromOldestFirst([.. GoldenSamples.Snapshot.Processed.OldestFirst, first with { Sequence = 5 }]),
+        };
+        Assert.Equal(5, state.Processed.OldestFirst.Count());
+        Assert.Equal(4, state.Processed.Count);
+
+        var back = Assert.IsType<AccountState>(_serializer.FromBinary(_serializer.ToBinary(state), "V2.AccountSnapshot"));
+
+        StateAssert.Equal(state, back);
+        Assert.Equal(5, back.Processed.Find(first.CommandId)!.Sequence);
+    }
+
+    [Fact]
     public void A_snapshot_keeps_the_offset_of_its_last_updated_time()
     {
         var state = GoldenSamples.Snapshot with { LastUpdatedAt = new DateTimeOffset(2025, 1, 15, 10, 59, 58, TimeSpan.FromMinutes(-570)).AddTicks(1) };
