@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using CsCheck;
 
 namespace BankLedger.Domain.Tests;
@@ -220,5 +221,132 @@ public sealed class ProcessedCommandsSpecs
             Assert.Equal(window.OldestFirst, restored.OldestFirst);
             Assert.Equal(window.Count, restored.Count);
         }, iter: 25);
+    }
+
+    /// <summary>One generated command: the time since the previous one, and whether it repeats an earlier command id (1 in 20).</summary>
+    private readonly record struct Step(TimeSpan Gap, bool Repeat, int Pick);
+
+    // Gaps from a millisecond to two days, so windows mix the 1,000 floor, the 24 h rule and the cap.
+    private static readonly Gen<Step> Steps = Gen.Select(
+        Gen.Int[0, 3].SelectMany(kind => kind switch
+        {
+            0 => Gen.Long[1, 1_000].Select(ms => TimeSpan.FromMilliseconds(ms)),
+            1 => Gen.Long[1, 120].Select(m => TimeSpan.FromMinutes(m)),
+            2 => Gen.Long[1, 48].Select(h => TimeSpan.FromHours(h)),
+            _ => Gen.Const(TimeSpan.Zero),
+        }),
+        Gen.Int[0, 19],
+        Gen.Int[0, int.MaxValue],
+        (gap, roll, pick) => new Step(gap, roll == 0, pick));
+
+    /// <summary>Turns steps into entries: increasing sequence and time, a fresh command id unless a step repeats one.</summary>
+    private sealed class History
+    {
+        private DateTimeOffset _at = T0;
+        private int _sequence;
+
+        public List<CommandId> Ids { get; } = [];
+
+        public ProcessedCommand Next(Step step, bool allowRepeats)
+        {
+            _at += step.Gap;
+            _sequence++;
+            CommandId id;
+            if (allowRepeats && step.Repeat && Ids.Count > 0) id = Ids[step.Pick % Ids.Count];
+            else Ids.Add(id = CommandId.Parse($"c-{_sequence}"));
+            return new ProcessedCommand(id, $"fp-{_sequence}", _sequence, nameof(FundsDeposited), _sequence * 100L, _at);
+        }
+    }
+
+    private static void AssertSameAnswers(ProcessedCommands expected, ProcessedCommands actual, IEnumerable<CommandId> ids)
+    {
+        Assert.Equal(expected.Count, actual.Count);
+        Assert.Equal(expected.OldestFirst, actual.OldestFirst);
+        Assert.All(ids, id => Assert.Equal(expected.Find(id), actual.Find(id)));
+    }
+
+    [Fact]
+    public void Adding_to_a_restored_window_answers_exactly_like_adding_to_the_window_it_was_restored_from()
+    {
+        // Built by Add only with unique ids (as the domain does); then the same adds, repeats included, on both.
+        Gen.Select(Steps.Array[1, 11_000], Steps.Array[1, 3_000]).Sample((before, after) =>
+        {
+            var history = new History();
+            var original = ProcessedCommands.Empty;
+            foreach (var step in before) original = original.Add(history.Next(step, allowRepeats: false));
+            var restored = ProcessedCommands.FromOldestFirst(original.OldestFirst);
+            AssertSameAnswers(original, restored, history.Ids);
+
+            for (var i = 0; i < after.Length; i++)
+            {
+                var entry = history.Next(after[i], allowRepeats: true);
+                original = original.Add(entry);
+                restored = restored.Add(entry);
+                Assert.Equal(original.Count, restored.Count);
+                if (i % 500 == 0) AssertSameAnswers(original, restored, history.Ids);
+            }
+            AssertSameAnswers(original, restored, history.Ids);
+        }, iter: 25);
+    }
+
+    [Fact]
+    public void Restoring_and_adding_answer_exactly_like_the_single_dictionary_window_even_with_repeated_ids()
+    {
+        Gen.Select(Steps.Array[0, 11_000], Steps.Array[1, 3_000]).Sample((snapshot, after) =>
+        {
+            var history = new History();
+            var entries = snapshot.Select(step => history.Next(step, allowRepeats: true)).ToList();
+            var reference = ReferenceWindow.FromOldestFirst(entries);
+            var window = ProcessedCommands.FromOldestFirst(entries);
+            reference.AssertSameAnswers(window, history.Ids);
+
+            for (var i = 0; i < after.Length; i++)
+            {
+                var entry = history.Next(after[i], allowRepeats: true);
+                reference = reference.Add(entry);
+                window = window.Add(entry);
+                Assert.Equal(reference.ById.Count, window.Count);
+                if (i % 500 == 0) reference.AssertSameAnswers(window, history.Ids);
+            }
+            reference.AssertSameAnswers(window, history.Ids);
+        }, iter: 25);
+    }
+
+    /// <summary>
+    /// The window as first written: one immutable dictionary and one queue, rebuilt in full on restore. It is
+    /// the definition of the answers the two-part window must reproduce, including what it does with a repeated
+    /// command id (evicting an entry forgets its id, even when a later entry with the same id is still queued).
+    /// </summary>
+    private sealed record ReferenceWindow(ImmutableDictionary<string, ProcessedCommand> ById, ImmutableQueue<ProcessedCommand> Queue)
+    {
+        public static ReferenceWindow FromOldestFirst(IReadOnlyList<ProcessedCommand> entries) =>
+            entries.Count == 0
+                ? new(ImmutableDictionary<string, ProcessedCommand>.Empty, ImmutableQueue<ProcessedCommand>.Empty)
+                : new ReferenceWindow(
+                    entries.Aggregate(ImmutableDictionary<string, ProcessedCommand>.Empty, (byId, e) => byId.SetItem(e.CommandId.Value, e)),
+                    ImmutableQueue.CreateRange(entries)).Trim(entries[^1].OccurredAt);
+
+        public ReferenceWindow Add(ProcessedCommand entry) =>
+            new ReferenceWindow(ById.SetItem(entry.CommandId.Value, entry), Queue.Enqueue(entry)).Trim(entry.OccurredAt);
+
+        public void AssertSameAnswers(ProcessedCommands window, IEnumerable<CommandId> ids)
+        {
+            Assert.Equal(ById.Count, window.Count);
+            Assert.Equal(Queue, window.OldestFirst);
+            Assert.All(ids, id => Assert.Equal(ById.GetValueOrDefault(id.Value), window.Find(id)));
+        }
+
+        private ReferenceWindow Trim(DateTimeOffset newest)
+        {
+            var (byId, queue) = (ById, Queue);
+            while (byId.Count > ProcessedCommands.MinRetained)
+            {
+                var oldest = queue.Peek();
+                if (oldest.OccurredAt >= newest - ProcessedCommands.RetainFor && byId.Count <= ProcessedCommands.HardCap) break;
+                queue = queue.Dequeue();
+                byId = byId.Remove(oldest.CommandId.Value);
+            }
+            return new ReferenceWindow(byId, queue);
+        }
     }
 }

@@ -8,9 +8,10 @@ using BankLedger.Domain;
 namespace BankLedger.Ledger.Serialization;
 
 /// <summary>
-/// Serializer for everything the ledger persists: account events and snapshots, as UTF-8 JSON under
-/// stable, versioned manifests (<c>V1.FundsDeposited</c>), never CLR type names — so types can be renamed
-/// or moved without orphaning stored data. JSON keeps the journal inspectable with plain SQL.
+/// Serializer for everything the ledger persists, under stable, versioned manifests (<c>V1.FundsDeposited</c>),
+/// never CLR type names — so types can be renamed or moved without orphaning stored data. Events are UTF-8 JSON,
+/// which keeps the journal inspectable with plain SQL. Snapshots are compact binary (<see cref="SnapshotV2Format"/>)
+/// because recovery reads a whole idempotency window at once; V1 JSON snapshots are still read, never written.
 /// </summary>
 public sealed class LedgerSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
@@ -22,7 +23,10 @@ public sealed class LedgerSerializer(ExtendedActorSystem system) : SerializerWit
     public const string FundsWithdrawnManifest = "V1.FundsWithdrawn";
     public const string AccountLockedManifest = "V1.AccountLocked";
     public const string AccountUnlockedManifest = "V1.AccountUnlocked";
-    public const string AccountSnapshotManifest = "V1.AccountSnapshot";
+    /// <summary>What snapshots are written as.</summary>
+    public const string AccountSnapshotManifest = "V2.AccountSnapshot";
+    /// <summary>JSON snapshots written before V2: read forever (they are stored data), written no more.</summary>
+    public const string AccountSnapshotV1Manifest = "V1.AccountSnapshot";
 
     public override int Identifier => SerializerId;
 
@@ -47,7 +51,7 @@ public sealed class LedgerSerializer(ExtendedActorSystem system) : SerializerWit
             e.ClientCreatedAt, e.Reason), V1JsonContext.Default.StatusChangedV1),
         AccountUnlocked e => Write(new StatusChangedV1(e.AccountId.Value, e.CommandId.Value, e.CommandFingerprint, e.OccurredAt,
             e.ClientCreatedAt, e.Reason), V1JsonContext.Default.StatusChangedV1),
-        AccountState s => Write(ToSnapshot(s), V1JsonContext.Default.AccountSnapshotV1),
+        AccountState s => SnapshotV2Format.Write(s),
         _ => throw new ArgumentException($"{obj.GetType()} is not a ledger message", nameof(obj)),
     };
 
@@ -58,7 +62,8 @@ public sealed class LedgerSerializer(ExtendedActorSystem system) : SerializerWit
         FundsWithdrawnManifest => FromV1(Read(bytes, V1JsonContext.Default.MoneyMovedV1), deposit: false),
         AccountLockedManifest => FromV1(Read(bytes, V1JsonContext.Default.StatusChangedV1), locked: true),
         AccountUnlockedManifest => FromV1(Read(bytes, V1JsonContext.Default.StatusChangedV1), locked: false),
-        AccountSnapshotManifest => FromV1(Read(bytes, V1JsonContext.Default.AccountSnapshotV1)),
+        AccountSnapshotManifest => SnapshotV2Format.Read(bytes),
+        AccountSnapshotV1Manifest => FromV1(Read(bytes, V1JsonContext.Default.AccountSnapshotV1)),
         _ => throw new SerializationException($"Unknown ledger manifest '{manifest}'."),
     };
 
@@ -105,20 +110,7 @@ public sealed class LedgerSerializer(ExtendedActorSystem system) : SerializerWit
             OccurredAt = v.OccurredAt, ClientCreatedAt = v.ClientCreatedAt, Reason = v.Reason,
         };
 
-    private static AccountSnapshotV1 ToSnapshot(AccountState s) => new(
-        s.AccountId.Value, s.Sequence, StatusName(s.Status), s.Exists ? s.Currency.Code : null, s.BalanceCents, s.OverdraftLimitCents,
-        s.Owner, s.LastUpdatedAt,
-        s.Processed.OldestFirst.Select(p => new ProcessedCommandV1(p.CommandId.Value, p.Fingerprint, p.Sequence, p.EventType, p.BalanceAfterCents, p.OccurredAt)).ToArray());
-
-    // Spelled out rather than Enum.ToString so renaming an enum member cannot change stored snapshots.
-    private static string StatusName(AccountStatus status) => status switch
-    {
-        AccountStatus.None => "none",
-        AccountStatus.Open => "open",
-        AccountStatus.Locked => "locked",
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
-    };
-
+    // The V1 snapshot's status names, spelled out rather than Enum.Parse so renaming an enum member cannot break reading.
     private static AccountStatus StatusOf(string name) => name switch
     {
         "none" => AccountStatus.None,

@@ -7,8 +7,9 @@ using BankLedger.Ledger.Tests.Support;
 namespace BankLedger.Ledger.Tests.Serialization;
 
 /// <summary>
-/// The checked-in files in <c>Golden/</c> are bytes version 1 of the serializer wrote, one per manifest.
-/// Stored journals hold such bytes forever, so every file must keep deserializing to exactly these values.
+/// The checked-in files in <c>Golden/</c> are bytes the serializer wrote, one per manifest: <c>.json</c> for the
+/// JSON manifests, <c>.bin</c> for binary ones. Stored journals hold such bytes forever, so every file must keep
+/// deserializing to exactly these values — including manifests that are only read today (V1 snapshots).
 /// </summary>
 public sealed class GoldenSampleSpecs(SerializerFixture fixture) : IClassFixture<SerializerFixture>
 {
@@ -17,6 +18,8 @@ public sealed class GoldenSampleSpecs(SerializerFixture fixture) : IClassFixture
     private readonly LedgerSerializer _serializer = fixture.Serializer;
 
     public static TheoryData<string> Manifests => [.. GoldenSamples.ByManifest.Keys];
+
+    public static TheoryData<string> WrittenManifests => [.. GoldenSamples.ByManifest.Keys.Where(m => !GoldenSamples.ReadOnly.Contains(m))];
 
     private T ReadGolden<T>(string manifest) =>
         Assert.IsType<T>(_serializer.FromBinary(File.ReadAllBytes(GoldenSamples.FilePath(manifest)), manifest));
@@ -83,10 +86,12 @@ public sealed class GoldenSampleSpecs(SerializerFixture fixture) : IClassFixture
         Assert.Null(e.Reason);
     }
 
-    [Fact]
-    public void The_golden_AccountSnapshot_sample_reads_as_the_state_and_idempotency_window_it_recorded()
+    [Theory]
+    [InlineData("V1.AccountSnapshot")]
+    [InlineData("V2.AccountSnapshot")]
+    public void The_golden_AccountSnapshot_samples_read_as_the_state_and_idempotency_window_they_recorded(string manifest)
     {
-        var s = ReadGolden<AccountState>("V1.AccountSnapshot");
+        var s = ReadGolden<AccountState>(manifest);
         Assert.Equal("acc-golden-01", s.AccountId.Value);
         Assert.Equal(4, s.Sequence);
         Assert.Equal(AccountStatus.Locked, s.Status);
@@ -114,26 +119,38 @@ public sealed class GoldenSampleSpecs(SerializerFixture fixture) : IClassFixture
     }
 
     /// <summary>
-    /// The write direction. Byte equality with the golden file is deliberately NOT required: V1 may gain
-    /// optional fields (see V1Contracts.cs), which changes the bytes without breaking old data, and a test
-    /// that forced regenerating the golden files would throw away exactly the old samples they exist to keep.
-    /// Required instead: (1) every field of the golden file is still written under the same name with the
-    /// same JSON value — a renamed, retyped or reformatted field fails here; (2) the new bytes read back
-    /// to the same value.
+    /// The write direction, for every manifest still written (a read-only manifest has no write direction).
+    /// JSON: byte equality with the golden file is deliberately NOT required: V1 may gain optional fields (see
+    /// V1Contracts.cs), which changes the bytes without breaking old data, and a test that forced regenerating
+    /// the golden files would throw away exactly the old samples they exist to keep. Required instead: every
+    /// field of the golden file is still written under the same name with the same JSON value — a renamed,
+    /// retyped or reformatted field fails here.
+    /// Binary: byte equality IS required. A binary layout has no field names, so it cannot gain an optional
+    /// field the way JSON does; any change to the bytes is a new layout, which is a new manifest (V3), never an
+    /// edit of this one (see SnapshotV2Format.cs).
+    /// Both: the new bytes read back to the same value.
     /// </summary>
     [Theory]
-    [MemberData(nameof(Manifests))]
-    public void Serializing_a_golden_value_today_still_writes_every_golden_field_unchanged_and_reads_back_equal(string manifest)
+    [MemberData(nameof(WrittenManifests))]
+    public void Serializing_a_golden_value_today_still_writes_the_golden_sample_and_reads_back_equal(string manifest)
     {
         var value = GoldenSamples.ByManifest[manifest];
         Assert.Equal(manifest, _serializer.Manifest(value));
         var written = _serializer.ToBinary(value);
 
-        var golden = JsonNode.Parse(File.ReadAllBytes(GoldenSamples.FilePath(manifest)))!;
-        var current = JsonNode.Parse(written)!;
-        AssertContains(golden, current, "$");
+        var golden = File.ReadAllBytes(GoldenSamples.FilePath(manifest));
+        if (GoldenSamples.Binary.Contains(manifest)) Assert.Equal(golden, written);
+        else AssertContains(JsonNode.Parse(golden)!, JsonNode.Parse(written)!, "$");
 
         AssertSameValue(value, _serializer.FromBinary(written, manifest));
+    }
+
+    [Fact]
+    public void A_read_only_manifest_is_no_longer_written()
+    {
+        Assert.All(GoldenSamples.ReadOnly, manifest =>
+            Assert.NotEqual(manifest, _serializer.Manifest(GoldenSamples.ByManifest[manifest])));
+        Assert.Equal("V2.AccountSnapshot", _serializer.Manifest(GoldenSamples.ByManifest["V1.AccountSnapshot"]));
     }
 
     [Fact]
@@ -144,12 +161,14 @@ public sealed class GoldenSampleSpecs(SerializerFixture fixture) : IClassFixture
             .Where(f => f.IsLiteral && f.Name.EndsWith("Manifest", StringComparison.Ordinal))
             .Select(f => (string)f.GetRawConstantValue()!)
             .Order();
-        var samples = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Golden"), "*.json")
-            .Select(Path.GetFileNameWithoutExtension)
-            .Order();
+        var files = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Golden"))
+            .Where(f => Path.GetExtension(f) is ".json" or ".bin")
+            .ToList();
 
-        Assert.Equal(declared, samples);
+        // One file per manifest (never both a .json and a .bin), under the extension its layout says.
+        Assert.Equal(declared, files.Select(Path.GetFileNameWithoutExtension).Order());
         Assert.Equal(declared, GoldenSamples.ByManifest.Keys.Order());
+        Assert.All(declared, manifest => Assert.True(File.Exists(GoldenSamples.FilePath(manifest)), $"{GoldenSamples.FilePath(manifest)} is missing"));
     }
 
     private static void AssertSameValue(object expected, object actual)

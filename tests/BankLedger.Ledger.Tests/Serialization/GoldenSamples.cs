@@ -5,8 +5,9 @@ namespace BankLedger.Ledger.Tests.Serialization;
 
 /// <summary>
 /// The domain values behind the checked-in files in <c>Golden/</c>, one per persisted manifest. Hard-coded on
-/// purpose: the files are what version 1 wrote, and these values are what reading them must keep producing.
-/// Never edit a value or a file to make a test pass; a failing golden test means the stored format changed.
+/// purpose: the files are what the serializer wrote when the manifest was introduced, and these values are what
+/// reading them must keep producing. Never edit a value or a file to make a test pass; a failing golden test means
+/// the stored format changed.
 /// </summary>
 internal static class GoldenSamples
 {
@@ -77,7 +78,10 @@ internal static class GoldenSamples
         Reason = null,
     };
 
-    /// <summary>The state after opened, deposited, withdrawn and locked: a locked, overdrawn account.</summary>
+    /// <summary>
+    /// The state after opened, deposited, withdrawn and locked: a locked, overdrawn account. Behind both snapshot
+    /// files: <c>V1.AccountSnapshot.json</c> (what V1 wrote) and <c>V2.AccountSnapshot.bin</c> (what V2 writes).
+    /// </summary>
     public static readonly AccountState Snapshot = new()
     {
         AccountId = Account,
@@ -105,8 +109,16 @@ internal static class GoldenSamples
         [LedgerSerializer.FundsWithdrawnManifest] = Withdrawn,
         [LedgerSerializer.AccountLockedManifest] = Locked,
         [LedgerSerializer.AccountUnlockedManifest] = Unlocked,
+        [LedgerSerializer.AccountSnapshotV1Manifest] = Snapshot,
         [LedgerSerializer.AccountSnapshotManifest] = Snapshot,
     };
 
-    public static string FilePath(string manifest) => Path.Combine(AppContext.BaseDirectory, "Golden", manifest + ".json");
+    /// <summary>Manifests still read (stored data) but no longer written: nothing serializes to them today.</summary>
+    public static readonly IReadOnlySet<string> ReadOnly = new HashSet<string> { LedgerSerializer.AccountSnapshotV1Manifest };
+
+    /// <summary>Manifests with a binary layout (golden file <c>.bin</c>); all others are JSON (<c>.json</c>).</summary>
+    public static readonly IReadOnlySet<string> Binary = new HashSet<string> { LedgerSerializer.AccountSnapshotManifest };
+
+    public static string FilePath(string manifest) =>
+        Path.Combine(AppContext.BaseDirectory, "Golden", manifest + (Binary.Contains(manifest) ? ".bin" : ".json"));
 }

@@ -40,7 +40,7 @@ public sealed class LedgerSerializerSpecs(SerializerFixture fixture) : IClassFix
     [Fact]
     public void A_snapshot_with_a_non_empty_idempotency_window_round_trips_to_an_equal_state()
     {
-        var back = Assert.IsType<AccountState>(_serializer.FromBinary(_serializer.ToBinary(GoldenSamples.Snapshot), "V1.AccountSnapshot"));
+        var back = Assert.IsType<AccountState>(_serializer.FromBinary(_serializer.ToBinary(GoldenSamples.Snapshot), "V2.AccountSnapshot"));
 
         StateAssert.Equal(GoldenSamples.Snapshot, back);
         Assert.Equal(4, back.Processed.Count);
@@ -78,6 +78,141 @@ public sealed class LedgerSerializerSpecs(SerializerFixture fixture) : IClassFix
         Assert.Null(back.Currency.Code);
     }
 
+    /// <summary>
+    /// A full window (the hard cap) with everything the layout has to get right: offsets from −14 h to +14 h,
+    /// sequence steps that go up unevenly and down, extreme balances, an event type the reader does not know,
+    /// and no owner, currency or last-updated time on a locked account.
+    /// </summary>
+    private static AccountState LargeWindowState()
+    {
+        var t0 = new DateTimeOffset(2026, 11, 28, 0, 0, 0, TimeSpan.Zero).AddTicks(1_234_567);
+        string[] eventTypes = [nameof(AccountOpened), nameof(FundsDeposited), nameof(FundsWithdrawn), nameof(AccountLocked), nameof(AccountUnlocked), "SomeFutureEvent"];
+        var entries = Enumerable.Range(0, ProcessedCommands.HardCap).Select(n => new ProcessedCommand(
+            CommandId.Parse($"rec-20261128-{n}"),
+            $"{n * 2_654_435_761L:x32}",
+            5_000_000_000L + (n * 2L) - (n % 3 * 7L),
+            eventTypes[n % eventTypes.Length],
+            n % 2 == 0 ? long.MinValue + n : long.MaxValue - n,
+            (t0 + TimeSpan.FromSeconds(n)).ToOffset(TimeSpan.FromMinutes((n % 57 - 28) * 30))));
+        return new AccountState
+        {
+            AccountId = AccountId.Parse("acc-large-window"),
+            Sequence = 5_000_020_000,
+            Status = AccountStatus.Locked,
+            Currency = default,
+            BalanceCents = long.MinValue,
+            OverdraftLimitCents = long.MaxValue,
+            Owner = null,
+            LastUpdatedAt = null,
+            Processed = ProcessedCommands.FromOldestFirst(entries),
+        };
+    }
+
+    [Fact]
+    public void A_snapshot_with_a_full_idempotency_window_round_trips_exactly()
+    {
+        var state = LargeWindowState();
+        Assert.Equal(ProcessedCommands.HardCap, state.Processed.Count);
+
+        var back = Assert.IsType<AccountState>(_serializer.FromBinary(_serializer.ToBinary(state), "V2.AccountSnapshot"));
+
+        StateAssert.Equal(state, back);
+        // Record equality compares instants only; the offsets must survive too.
+        Assert.Equal(state.Processed.OldestFirst.Select(e => e.OccurredAt.Offset), back.Processed.OldestFirst.Select(e => e.OccurredAt.Offset));
+        Assert.All(state.Processed.OldestFirst, e => Assert.Equal(e, back.Processed.Find(e.CommandId)));
+        // Known event types are shared strings, not one allocation per entry.
+        Assert.All(back.Processed.OldestFirst.Where(e => e.EventType == nameof(FundsDeposited)), e => Assert.Same(nameof(FundsDeposited), e.EventType));
+    }
+
+    [Fact]
+    public void A_snapshot_whose_window_lists_a_command_id_twice_round_trips_every_entry()
+    {
+        var first = GoldenSamples.Snapshot.Processed.OldestFirst.First();
+        var state = GoldenSamples.Snapshot with
+        {
+            Processed = ProcessedCommands.FromOldestFirst([.. GoldenSamples.Snapshot.Processed.OldestFirst, first with { Sequence = 5 }]),
+        };
+        Assert.Equal(5, state.Processed.OldestFirst.Count());
+        Assert.Equal(4, state.Processed.Count);
+
+        var back = Assert.IsType<AccountState>(_serializer.FromBinary(_serializer.ToBinary(state), "V2.AccountSnapshot"));
+
+        StateAssert.Equal(state, back);
+        Assert.Equal(5, back.Processed.Find(first.CommandId)!.Sequence);
+    }
+
+    [Fact]
+    public void A_snapshot_keeps_the_offset_of_its_last_updated_time()
+    {
+        var state = GoldenSamples.Snapshot with { LastUpdatedAt = new DateTimeOffset(2025, 1, 15, 10, 59, 58, TimeSpan.FromMinutes(-570)).AddTicks(1) };
+
+        var back = Assert.IsType<AccountState>(_serializer.FromBinary(_serializer.ToBinary(state), "V2.AccountSnapshot"));
+
+        StateAssert.Equal(state, back);
+        Assert.Equal(TimeSpan.FromMinutes(-570), back.LastUpdatedAt!.Value.Offset);
+    }
+
+    [Fact]
+    public void A_truncated_V2_snapshot_throws_a_serialization_exception()
+    {
+        var small = _serializer.ToBinary(GoldenSamples.Snapshot);
+        for (var length = 0; length < small.Length; length++)
+        {
+            var cut = small[..length];
+            Assert.Throws<SerializationException>(() => _serializer.FromBinary(cut, "V2.AccountSnapshot"));
+        }
+
+        var large = _serializer.ToBinary(LargeWindowState());
+        for (var length = 1; length < large.Length; length += 7_919)
+        {
+            var cut = large[..length];
+            Assert.Throws<SerializationException>(() => _serializer.FromBinary(cut, "V2.AccountSnapshot"));
+        }
+    }
+
+    [Theory]
+    [InlineData(0x00)]
+    [InlineData(0x01)]
+    [InlineData(0x03)]
+    [InlineData(0xFF)]
+    [InlineData('{')] // a V1 JSON snapshot under the V2 manifest
+    public void A_V2_snapshot_with_an_unknown_format_byte_throws_a_serialization_exception(int format)
+    {
+        var bytes = _serializer.ToBinary(GoldenSamples.Snapshot);
+        bytes[0] = (byte)format;
+
+        var error = Assert.Throws<SerializationException>(() => _serializer.FromBinary(bytes, "V2.AccountSnapshot"));
+        Assert.Contains("format byte", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_V2_snapshot_with_bytes_after_its_last_entry_throws_a_serialization_exception()
+    {
+        byte[] bytes = [.. _serializer.ToBinary(GoldenSamples.Snapshot), 0];
+
+        Assert.Throws<SerializationException>(() => _serializer.FromBinary(bytes, "V2.AccountSnapshot"));
+    }
+
+    [Fact]
+    public void Corrupted_V2_snapshot_bytes_read_or_throw_a_serialization_exception_never_anything_else()
+    {
+        var good = _serializer.ToBinary(GoldenSamples.Snapshot);
+        var random = new Random(7420);
+        for (var i = 0; i < 20_000; i++)
+        {
+            var bytes = (byte[])good.Clone();
+            for (var flips = random.Next(1, 4); flips > 0; flips--) bytes[random.Next(1, bytes.Length)] = (byte)random.Next(256);
+            try
+            {
+                _serializer.FromBinary(bytes, "V2.AccountSnapshot");
+            }
+            catch (SerializationException)
+            {
+                // Refused with the expected exception; a flipped byte inside a string or number may also read.
+            }
+        }
+    }
+
     [Fact]
     public void Manifests_are_the_stable_versioned_names()
     {
@@ -86,7 +221,7 @@ public sealed class LedgerSerializerSpecs(SerializerFixture fixture) : IClassFix
         Assert.Equal("V1.FundsWithdrawn", _serializer.Manifest(GoldenSamples.Withdrawn));
         Assert.Equal("V1.AccountLocked", _serializer.Manifest(GoldenSamples.Locked));
         Assert.Equal("V1.AccountUnlocked", _serializer.Manifest(GoldenSamples.Unlocked));
-        Assert.Equal("V1.AccountSnapshot", _serializer.Manifest(GoldenSamples.Snapshot));
+        Assert.Equal("V2.AccountSnapshot", _serializer.Manifest(GoldenSamples.Snapshot));
     }
 
     [Fact]
