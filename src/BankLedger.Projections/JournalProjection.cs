@@ -48,10 +48,12 @@ public static class JournalProjection
         JournalSource readJournal, Func<AccountId, string> partitionOf, IReadStore store, ProjectionBatchProcessor processor, ProjectionSettings settings) =>
         Source.FromTask(LoadCheckpointsAsync(store, processor.ProjectionIds))
             .ConcatMany(checkpoints => readJournal(checkpoints.Values.Min())
+                // The journal also holds events that are not an account's (the node's recovery warm-up markers):
+                // they are skipped here, never turned into a null element (which would fail the stream).
+                .Where(envelope => envelope is { Offset: Sequence, Event: AccountEvent })
                 .Select(ToTaggedEvent)
                 // Ours and not yet processed: partitions resume from different offsets, the stream from the oldest.
-                .Where(e => e is not null && checkpoints.TryGetValue(partitionOf(e.Event.AccountId), out var done) && e.Offset > done)
-                .Select(e => e!))
+                .Where(e => checkpoints.TryGetValue(partitionOf(e.Event.AccountId), out var done) && e.Offset > done))
             .Batch(settings.MaxBatchSize, first => new List<TaggedEvent> { first }, (batch, next) =>
             {
                 batch.Add(next);
@@ -76,9 +78,6 @@ public static class JournalProjection
         return checkpoints;
     }
 
-    private static TaggedEvent? ToTaggedEvent(EventEnvelope envelope) => envelope switch
-    {
-        { Offset: Sequence offset, Event: AccountEvent @event } => new TaggedEvent(offset.Value, envelope.SequenceNr, @event, envelope.Timestamp),
-        _ => null,
-    };
+    private static TaggedEvent ToTaggedEvent(EventEnvelope envelope) =>
+        new(((Sequence)envelope.Offset).Value, envelope.SequenceNr, (AccountEvent)envelope.Event, envelope.Timestamp);
 }

@@ -66,6 +66,23 @@ public sealed class ProjectionStreamTests : Akka.TestKit.Xunit2.TestKit, IAsyncL
     }
 
     [Fact]
+    public async Task Journal_events_that_are_not_an_accounts_are_skipped_and_the_rest_is_projected()
+    {
+        var events = await WriteHistoryAsync(Alice, deposits: 3); // sequences 1..4
+        // What the node's recovery warm-up writes under its own persistence id: a plain string, no tags.
+        // It shares the next event's offset, so a stream that failed on it and restarted would meet it again.
+        var marker = new EventEnvelope(events[1].Offset, "bankledger-recovery-warm-up", 1, "recovery warm-up marker", 0, []);
+        var crafted = new[] { events[0], marker, events[1], events[2], events[3] };
+
+        await ProjectAsync(crafted);
+
+        var view = await _store.GetAccountAsync(Alice, CancellationToken.None);
+        Assert.Equal(4, view!.LastSequence);
+        Assert.Equal(600, view.BalanceCents);
+        Assert.Equal(4, _stats.Applied);
+    }
+
+    [Fact]
     public async Task A_gap_in_the_tag_stream_is_repaired_from_the_journal_by_persistence_id()
     {
         var alice = await WriteHistoryAsync(Alice, deposits: 5); // 1..6
@@ -224,7 +241,7 @@ public sealed class ProjectionStreamTests : Akka.TestKit.Xunit2.TestKit, IAsyncL
             .Run(Sys.Materializer());
         try
         {
-            var last = envelopes.Where(e => owned.Contains(partitionOf(((AccountEvent)e.Event).AccountId))).Max(OffsetOf);
+            var last = envelopes.Where(e => e.Event is AccountEvent @event && owned.Contains(partitionOf(@event.AccountId))).Max(OffsetOf);
             await Eventually.Until(async () => await _store.LoadCheckpointAsync(owned[0], CancellationToken.None) >= last,
                 TimeSpan.FromSeconds(10), "the projection checkpoints the crafted stream's last offset");
         }

@@ -20,6 +20,7 @@ internal static class JournalSeeder
     public static long Seed(string? sqliteJournalPath, string? postgresConnection, IEnumerable<SeedRow> rows) =>
         sqliteJournalPath is not null ? SeedSqlite(sqliteJournalPath, rows) : SeedPostgres(postgresConnection!, rows);
 
+    /// <summary>Events of accounts in the journal (the node's own recovery warm-up markers are not projected, so not counted).</summary>
     public static long CountJournalRows(string? sqliteJournalPath, string? postgresConnection)
     {
         if (sqliteJournalPath is not null)
@@ -27,12 +28,12 @@ internal static class JournalSeeder
             using var connection = new SqliteConnection($"Data Source={sqliteJournalPath};Pooling=False");
             connection.Open();
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT COUNT(*) FROM journal";
+            command.CommandText = "SELECT COUNT(*) FROM journal WHERE persistence_id LIKE 'account-%'";
             return (long)command.ExecuteScalar()!;
         }
         using var pg = new NpgsqlConnection(postgresConnection);
         pg.Open();
-        using var count = new NpgsqlCommand("SELECT COUNT(*) FROM journal", pg);
+        using var count = new NpgsqlCommand("SELECT COUNT(*) FROM journal WHERE persistence_id LIKE 'account-%'", pg);
         return (long)count.ExecuteScalar()!;
     }
 
