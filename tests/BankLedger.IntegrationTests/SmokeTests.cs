@@ -45,3 +45,33 @@ public sealed class RuntimeEndpointTests
         return json.RootElement.Clone();
     }
 }
+
+public sealed class RecoveryWarmUpTests
+{
+    [Fact]
+    public async Task A_new_journal_gets_the_warm_up_history_once_and_the_projection_ignores_it()
+    {
+        await using var app = await LedgerApp.StartAsync();
+        var client = app.CreateClient();
+        await client.OpenAsync("acc-after-warm-up", "c1").ExpectAsync(200);
+        var balance = await client.BalanceAsync("acc-after-warm-up", minSequence: 1);
+        Assert.Equal(0, balance.GetProperty("current_balance_cents").GetInt64());
+
+        var journal = Path.Combine(app.DataDirectory, "journal.db");
+        Assert.Equal([1L, 2L], Query(journal, "SELECT sequence_number FROM journal WHERE persistence_id = 'bankledger-recovery-warm-up' ORDER BY 1"));
+        Assert.Equal([1L], Query(Path.ChangeExtension(journal, ".snapshots.db"),
+            "SELECT sequence_number FROM snapshot WHERE persistence_id = 'bankledger-recovery-warm-up'"));
+    }
+
+    private static List<long> Query(string file, string sql)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var values = new List<long>();
+        while (reader.Read()) values.Add(reader.GetInt64(0));
+        return values;
+    }
+}
