@@ -84,7 +84,7 @@ internal static class BenchRun
         results.Set("elapsed_s", Math.Round(context.ElapsedSeconds, 1));
         if (options.Quick && context.ElapsedSeconds > 60 && options.Scenarios.Count == BenchOptions.AllScenarios.Count)
             results.Note($"the quick run took {context.ElapsedSeconds:F0} s (budget 60 s): node starts took {results.Get("node_start_s")} s each and set-up " +
-                         $"(opening 10,000 accounts over HTTP: {results.Get("setup_open_accounts_s")} s) runs at the node's speed");
+                         $"(opening {context.Profile.Accounts:N0} accounts over HTTP: {results.Get("setup_open_accounts_s")} s) runs at the node's speed");
         if (results.Get("ledger_journal_rows_before_write") is null) results.Set("ledger_journal_rows_before_write", null);
         AddRatios(results);
 

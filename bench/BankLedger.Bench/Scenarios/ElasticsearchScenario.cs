@@ -19,7 +19,7 @@ internal static class ElasticsearchScenario
     public static async Task RunAsync(BenchContext context)
     {
         var results = context.Results;
-        var accounts = context.Profile.Quick ? 1_000 : context.Profile.Accounts;
+        var accounts = context.Profile.Quick ? 500 : context.Profile.Accounts;
         var eventsPerAccount = context.Profile.Quick ? 10 : 20;
         await using var server = await ElasticsearchTestServer.StartAsync();
         string[] elasticsearch =

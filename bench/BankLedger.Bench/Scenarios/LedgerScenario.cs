@@ -4,7 +4,7 @@ using BankLedger.Bench.Load;
 namespace BankLedger.Bench.Scenarios;
 
 /// <summary>
-/// <c>write</c>, <c>read</c> and <c>hot</c> against the ledger node: 10,000 accounts opened over HTTP (so their
+/// <c>write</c>, <c>read</c> and <c>hot</c> against the ledger node: the profile's accounts (10,000; quick 2,000) opened over HTTP (so their
 /// actors are live, as in steady state), then open-loop phases:
 /// deposits at 1,000/s with the projection lag window reset at the start of recording and read after the
 /// projection went idle; balance reads at 5,000/s; the uniform max-rate search; the hot-mix max-rate search.
