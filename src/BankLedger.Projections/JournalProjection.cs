@@ -45,8 +45,11 @@ public static class JournalProjection
     }
 
     private static Source<NotUsed, NotUsed> Run(
-        JournalSource readJournal, Func<AccountId, string> partitionOf, IReadStore store, ProjectionBatchProcessor processor, ProjectionSettings settings) =>
-        Source.FromTask(LoadCheckpointsAsync(store, processor.ProjectionIds))
+        JournalSource readJournal, Func<AccountId, string> partitionOf, IReadStore store, ProjectionBatchProcessor processor, ProjectionSettings settings)
+    {
+        // Every (re)start: after a failure the processor must not trust what it remembered about the store.
+        processor.ForgetLastApplied();
+        return Source.FromTask(LoadCheckpointsAsync(store, processor.ProjectionIds))
             .ConcatMany(checkpoints => readJournal(checkpoints.Values.Min())
                 .Select(ToTaggedEvent)
                 // Ours and not yet processed: partitions resume from different offsets, the stream from the oldest.
@@ -67,6 +70,7 @@ public static class JournalProjection
                 await processor.ProcessAsync(batch, CancellationToken.None).ConfigureAwait(false);
                 return NotUsed.Instance;
             });
+    }
 
     private static async Task<IReadOnlyDictionary<string, long>> LoadCheckpointsAsync(IReadStore store, IReadOnlyList<string> projectionIds)
     {
