@@ -45,8 +45,11 @@ public static class JournalProjection
     }
 
     private static Source<NotUsed, NotUsed> Run(
-        JournalSource readJournal, Func<AccountId, string> partitionOf, IReadStore store, ProjectionBatchProcessor processor, ProjectionSettings settings) =>
-        Source.FromTask(LoadCheckpointsAsync(store, processor.ProjectionIds))
+        JournalSource readJournal, Func<AccountId, string> partitionOf, IReadStore store, ProjectionBatchProcessor processor, ProjectionSettings settings)
+    {
+        // Every (re)start: after a failure the processor must not trust what it remembered about the store.
+        processor.ForgetLastApplied();
+        return Source.FromTask(LoadCheckpointsAsync(store, processor.ProjectionIds))
             .ConcatMany(checkpoints => readJournal(checkpoints.Values.Min())
                 // The journal also holds events that are not an account's (the node's recovery warm-up markers):
                 // they are skipped here, never turned into a null element (which would fail the stream).
@@ -69,6 +72,7 @@ public static class JournalProjection
                 await processor.ProcessAsync(batch, CancellationToken.None).ConfigureAwait(false);
                 return NotUsed.Instance;
             });
+    }
 
     private static async Task<IReadOnlyDictionary<string, long>> LoadCheckpointsAsync(IReadStore store, IReadOnlyList<string> projectionIds)
     {

@@ -39,6 +39,7 @@ public sealed class ProjectionBatchProcessor
     private readonly ReadModelChanges _changes;
     private readonly ProjectionStats _stats;
     private readonly TimeProvider _clock;
+    private readonly LastAppliedCache _lastApplied;
 
     public ProjectionBatchProcessor(
         IReadOnlyList<string> projectionIds,
@@ -46,7 +47,8 @@ public sealed class ProjectionBatchProcessor
         IJournalRangeReader journal,
         ReadModelChanges changes,
         ProjectionStats stats,
-        TimeProvider clock)
+        TimeProvider clock,
+        LastAppliedCache? lastApplied = null)
     {
         if (projectionIds.Count == 0) throw new ArgumentException("A projection needs at least one partition.", nameof(projectionIds));
         ProjectionIds = projectionIds;
@@ -55,16 +57,22 @@ public sealed class ProjectionBatchProcessor
         _changes = changes;
         _stats = stats;
         _clock = clock;
+        _lastApplied = lastApplied ?? new LastAppliedCache();
     }
 
     /// <summary>The partitions (tags) whose checkpoints this processor advances.</summary>
     public IReadOnlyList<string> ProjectionIds { get; }
 
+    /// <summary>
+    /// Called whenever the stream (re)starts. A restart follows a failure, after which the store may not hold what
+    /// the cache remembers (see <see cref="LastAppliedCache"/>), so the cache starts afresh.
+    /// </summary>
+    public void ForgetLastApplied() => _lastApplied.Clear();
+
     public async Task ProcessAsync(IReadOnlyList<TaggedEvent> batch, CancellationToken cancellationToken)
     {
         if (batch.Count == 0) return;
-        var accounts = batch.Select(e => e.Event.AccountId).Distinct().ToArray();
-        var lastApplied = await _store.LoadLastSequencesAsync(accounts, cancellationToken).ConfigureAwait(false);
+        var lastApplied = await LoadLastAppliedAsync(batch, cancellationToken).ConfigureAwait(false);
         var plan = SequenceGuard.Check(batch, lastApplied);
 
         var repaired = new List<SequencedEvent>();
@@ -79,13 +87,52 @@ public sealed class ProjectionBatchProcessor
         }
 
         var events = SequenceGuard.Merge(plan.InOrder, repaired);
-        var checkpoint = batch.Max(e => e.Offset);
+        var checkpoint = LastOffset(batch);
         var checkpoints = ProjectionIds.Select(id => new ProjectionCheckpoint(id, checkpoint)).ToList();
         await _store.ApplyAsync(new ReadModelBatch(checkpoints, events), cancellationToken).ConfigureAwait(false);
+        // Only after the store confirmed the write: remembered before, a failed write's events would look like
+        // duplicates when the batch is retried, and be skipped.
+        foreach (var applied in events)
+            _lastApplied.Set(applied.Event.AccountId, applied.Sequence);
+
         var visibleAt = _clock.GetUtcNow().UtcTicks;
-        foreach (var applied in plan.InOrder.Where(e => e.WrittenAtTicks > 0))
-            _stats.Lag.Record(TimeSpan.FromTicks(visibleAt - applied.WrittenAtTicks));
+        foreach (var applied in plan.InOrder)
+        {
+            if (applied.WrittenAtTicks > 0) _stats.Lag.Record(TimeSpan.FromTicks(visibleAt - applied.WrittenAtTicks));
+        }
         _stats.Record(events.Count, plan.Duplicates, repaired.Count);
         _changes.Notify();
+    }
+
+    /// <summary>The last applied sequence of every account in the batch: from the cache, else from the store (0: no view yet).</summary>
+    private async Task<Dictionary<AccountId, long>> LoadLastAppliedAsync(IReadOnlyList<TaggedEvent> batch, CancellationToken cancellationToken)
+    {
+        var lastApplied = new Dictionary<AccountId, long>();
+        HashSet<AccountId>? unknown = null;
+        foreach (var item in batch)
+        {
+            var account = item.Event.AccountId;
+            if (lastApplied.ContainsKey(account)) continue;
+            if (_lastApplied.TryGet(account, out var last)) lastApplied[account] = last;
+            else (unknown ??= []).Add(account);
+        }
+
+        if (unknown is null) return lastApplied;
+        var stored = await _store.LoadLastSequencesAsync(unknown, cancellationToken).ConfigureAwait(false);
+        foreach (var account in unknown)
+        {
+            var last = stored.GetValueOrDefault(account);
+            lastApplied[account] = last;
+            _lastApplied.Set(account, last);
+        }
+        return lastApplied;
+    }
+
+    private static long LastOffset(IReadOnlyList<TaggedEvent> batch)
+    {
+        var last = long.MinValue;
+        foreach (var item in batch)
+            last = Math.Max(last, item.Offset);
+        return last;
     }
 }

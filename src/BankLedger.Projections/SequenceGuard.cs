@@ -52,9 +52,40 @@ public static class SequenceGuard
     /// <summary>Merges repaired events into the planned ones: per account ascending by sequence, accounts in first-seen order.</summary>
     public static IReadOnlyList<SequencedEvent> Merge(IReadOnlyList<TaggedEvent> planned, IReadOnlyList<SequencedEvent> repaired)
     {
-        var all = planned.Select(p => new SequencedEvent(p.Sequence, p.Event)).Concat(repaired);
-        return all.GroupBy(e => e.Event.AccountId)
-            .SelectMany(g => g.GroupBy(e => e.Sequence).Select(s => s.First()).OrderBy(e => e.Sequence))
-            .ToArray();
+        // Plain loops: the LINQ grouping this replaces was ~2% of a rebuild's busy time, for a batch that almost
+        // never has repairs. The planned events of an account already ascend without duplicates (Check), so only
+        // accounts with repaired events need sorting.
+        var byAccount = new Dictionary<AccountId, List<SequencedEvent>>();
+        var accounts = new List<List<SequencedEvent>>();
+        foreach (var item in planned)
+            EventsOf(item.Event.AccountId).Add(new SequencedEvent(item.Sequence, item.Event));
+        var repairedAccounts = new HashSet<AccountId>();
+        foreach (var item in repaired)
+        {
+            EventsOf(item.Event.AccountId).Add(item);
+            repairedAccounts.Add(item.Event.AccountId);
+        }
+
+        var merged = new List<SequencedEvent>(planned.Count + repaired.Count);
+        foreach (var events in accounts)
+        {
+            if (repairedAccounts.Contains(events[0].Event.AccountId))
+                // Stable sort; the first of equal sequences (the planned one) is kept.
+                merged.AddRange(events.DistinctBy(e => e.Sequence).OrderBy(e => e.Sequence));
+            else
+                merged.AddRange(events);
+        }
+        return merged;
+
+        List<SequencedEvent> EventsOf(AccountId account)
+        {
+            if (!byAccount.TryGetValue(account, out var events))
+            {
+                events = [];
+                byAccount.Add(account, events);
+                accounts.Add(events);
+            }
+            return events;
+        }
     }
 }

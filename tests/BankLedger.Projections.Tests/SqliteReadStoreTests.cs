@@ -95,6 +95,24 @@ public sealed class SqliteReadStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Text_longer_than_the_writers_stack_buffer_round_trips()
+    {
+        await using var store = new SqliteReadStore(_directory.File("read.db"));
+        await store.InitializeAsync(CancellationToken.None);
+        // 3,000 characters of 1-4 UTF-8 bytes each: well past the stack buffer, so the pooled-array path binds it.
+        var reference = string.Concat(Enumerable.Repeat("aé東🏦", 600));
+        var a = new AccountStream("acc-1");
+        a.Open(owner: reference);
+        a.Deposit(5, reference);
+
+        await store.ApplyAsync(new ReadModelBatch("p", 2, a.Events), CancellationToken.None);
+
+        Assert.Equal(reference, (await store.GetAccountAsync(a.Account, CancellationToken.None))?.Owner);
+        var page = await store.GetTransactionsAsync(a.Account, 10, null, CancellationToken.None);
+        Assert.Equal([reference, null], page.Items.Select(i => i.Reference));
+    }
+
+    [Fact]
     public async Task Applying_before_initializing_is_refused()
     {
         await using var store = new SqliteReadStore(_directory.File("read.db"));
