@@ -76,8 +76,9 @@ public sealed class SqliteReadStore : IReadStore, IAsyncDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             var writer = _writer ?? throw new InvalidOperationException("Call InitializeAsync before ApplyAsync.");
             cancellationToken.ThrowIfCancellationRequested();
-            // SQLite calls are synchronous (the async API of Microsoft.Data.Sqlite is too); one batch of
-            // 1,000 events takes milliseconds, so the caller's thread is not held long.
+            // SQLite calls are synchronous (the async API of Microsoft.Data.Sqlite is too). A batch of 1,000
+            // events takes milliseconds; the 50,000-event batches of a catch-up hold the caller's thread for
+            // about a second, which the projection's one write at a time can afford.
             writer.Apply(batch);
         }
         finally

@@ -44,9 +44,27 @@ public static class NodeComposition
             services.AddHostedService(sp => new SqliteWalCheckpointer(walFiles, sp.GetRequiredService<ILogger<SqliteWalCheckpointer>>()));
         if (settings.HasRole("ledger")) services.AddHostedService<RecoveryWarmUp>();
 
-        if (settings.HasRole("projection")) services.AddHostedService<ProjectionHost>();
+        if (settings.HasRole("projection"))
+        {
+            services.AddSingleton(ProjectionSettingsFor(settings.ReadStoreProvider));
+            services.AddHostedService<ProjectionHost>();
+        }
         return settings;
     }
+
+    /// <summary>
+    /// SQLite takes far bigger batches than the default. Its history table is clustered by account, so a commit
+    /// writes about one page per account the batch touches, however many events each brought: batches that carry
+    /// several events per account divide that cost. Rebuild of 1 M events over 10,000 accounts (node, SQLite
+    /// journal): 22k events/s with 5,000-event batches, 28-33k with 20,000, 44k with 50,000. Batches only grow
+    /// while the store is busy (catch-up, overload), and 50,000 events are ~50 MB in flight. Elasticsearch keeps
+    /// the default: its batch is one bulk request.
+    /// </summary>
+    private static ProjectionSettings ProjectionSettingsFor(ReadStoreProvider provider) => provider switch
+    {
+        ReadStoreProvider.Sqlite => new ProjectionSettings { MaxBatchSize = 50_000 },
+        _ => new ProjectionSettings(),
+    };
 
     private static IReadStore CreateReadStore(NodeSettings settings)
     {

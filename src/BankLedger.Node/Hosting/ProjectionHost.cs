@@ -17,6 +17,7 @@ internal sealed class ProjectionHost(
     IReadStore store,
     ReadModelChanges changes,
     ProjectionStats stats,
+    ProjectionSettings settings,
     TimeProvider clock,
     ILogger<ProjectionHost> logger) : IHostedService
 {
@@ -30,7 +31,7 @@ internal sealed class ProjectionHost(
         // Every partition for now; with several projection nodes each will own a share of PartitionTags.All.
         var processor = new ProjectionBatchProcessor(PartitionTags.All, store, repair, changes, stats, clock);
         _running = JournalProjection
-            .Create(offset => journal.AllEvents(Offset.Sequence(offset)), PartitionTags.TagFor, store, processor, new ProjectionSettings())
+            .Create(offset => journal.AllEvents(Offset.Sequence(offset)), PartitionTags.TagFor, store, processor, settings)
             .ViaMaterialized(KillSwitches.Single<Akka.NotUsed>(), Keep.Right)
             .To(Sink.Ignore<Akka.NotUsed>())
             .Run(materializer);
