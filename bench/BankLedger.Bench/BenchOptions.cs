@@ -15,7 +15,7 @@ internal sealed record BenchOptions
 
         scenarios: raw, crud, recovery, rebuild, write, read, hot, es   (ledger = write,read,hot; all = everything)
         options:
-          --quick                 fewer rates, shorter phases (under a minute on an idle 2-core machine)
+          --quick                 2,000 accounts, fewer rates, shorter phases (budget: a minute on an idle 2-core machine)
           --json FILE             write the results as JSON (keys: see bench/README.md)
           --markdown FILE         also write the Markdown report to FILE
           --store sqlite|postgresql   journal database (default sqlite)
