@@ -85,6 +85,7 @@ internal sealed class RecoveryWarmUp(ActorSystem system, ILogger<RecoveryWarmUp>
 
     private sealed class RecoveringProbe(AccountState sample, TaskCompletionSource<string> done) : UntypedPersistentActor
     {
+        private const string HistoryWritten = "history written; the next start replays it";
         private bool _snapshotOffered;
         private int _replayed;
 
@@ -108,7 +109,7 @@ internal sealed class RecoveryWarmUp(ActorSystem system, ILogger<RecoveryWarmUp>
                     Persist(Marker, _ =>
                     {
                         if (LastSequenceNr == 1) SaveSnapshot(sample);
-                        else Finish("history written; the next start replays it");
+                        else Finish(HistoryWritten);
                     });
                     break;
             }
@@ -119,7 +120,7 @@ internal sealed class RecoveryWarmUp(ActorSystem system, ILogger<RecoveryWarmUp>
             switch (message)
             {
                 case SaveSnapshotSuccess:
-                    Persist(Marker, _ => Finish("history written; the next start replays it"));
+                    Persist(Marker, _ => Finish(HistoryWritten));
                     break;
                 case SaveSnapshotFailure failure:
                     done.TrySetException(failure.Cause);
