@@ -14,7 +14,7 @@ internal sealed class BenchContext
     public required Profile Profile { get; init; }
     public required Results Results { get; init; }
     public required string WorkDirectory { get; init; }
-    public required string NodeDll { get; init; }
+    public required NodeProgram Node { get; init; }
     public PostgresServer? Postgres { get; init; }
 
     /// <summary>Makes command ids unique across runs against the same database.</summary>

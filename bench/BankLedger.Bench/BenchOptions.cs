@@ -21,6 +21,8 @@ internal sealed record BenchOptions
           --store sqlite|postgresql   journal database (default sqlite)
           --pg "<conn>"           PostgreSQL server to create throwaway databases on (or env BANKLEDGER_BENCH_POSTGRES)
           --node-dll PATH         ledger node to drive (default: the Release build of src/BankLedger.Node)
+          --node-env KEY=VALUE    environment variable for every ledger node started (repeatable), e.g.
+                                  DOTNET_GCgen0size=0x1000000 to try a runtime setting; recorded in the JSON
           --note TEXT             free text stored in the JSON (e.g. "shared machine")
           --keep                  keep the run's data folder (default: deleted at the end)
         """;
@@ -32,6 +34,7 @@ internal sealed record BenchOptions
     public StoreKind Store { get; init; } = StoreKind.Sqlite;
     public string? PostgresConnection { get; init; }
     public string? NodeDll { get; init; }
+    public IReadOnlyDictionary<string, string> NodeEnvironment { get; init; } = new Dictionary<string, string>();
     public string? Note { get; init; }
     public bool Keep { get; init; }
     public bool ShowHelp { get; init; }
@@ -57,6 +60,7 @@ internal sealed record BenchOptions
         bool quick = false, keep = false;
         string? json = null, markdown = null, pg = null, nodeDll = null, note = null;
         var store = StoreKind.Sqlite;
+        var nodeEnvironment = new SortedDictionary<string, string>(StringComparer.Ordinal);
         for (var i = 1; i < args.Count; i++)
         {
             string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -69,6 +73,12 @@ internal sealed record BenchOptions
                 case "--pg": pg = Value(); break;
                 case "--node-dll": nodeDll = Value(); break;
                 case "--note": note = Value(); break;
+                case "--node-env":
+                    var assignment = Value();
+                    var equals = assignment.IndexOf('=');
+                    if (equals <= 0) throw new ArgumentException($"--node-env needs KEY=VALUE, got '{assignment}'");
+                    nodeEnvironment[assignment[..equals]] = assignment[(equals + 1)..];
+                    break;
                 case "--store":
                     store = Value().ToLowerInvariant() switch
                     {
@@ -89,6 +99,7 @@ internal sealed record BenchOptions
         {
             Scenarios = scenarios, Quick = quick, JsonPath = json, MarkdownPath = markdown, Store = store,
             PostgresConnection = store == StoreKind.PostgreSql ? pg : null, NodeDll = nodeDll, Note = note, Keep = keep,
+            NodeEnvironment = nodeEnvironment,
         };
     }
 }

@@ -27,6 +27,8 @@ internal static class BenchRun
         results.Set("quick", options.Quick);
         results.Set("scenarios", string.Join(",", BenchOptions.AllScenarios.Where(options.Runs)));
         if (options.Note is not null) results.Set("note", options.Note);
+        if (options.NodeEnvironment.Count > 0)
+            results.Set("node_environment", string.Join(" ", options.NodeEnvironment.Select(e => $"{e.Key}={e.Value}")));
 
         await using var postgres = options.PostgresConnection is null ? null : new PostgresServer(options.PostgresConnection);
         var context = new BenchContext
@@ -35,7 +37,7 @@ internal static class BenchRun
             Profile = new Profile(options.Quick),
             Results = results,
             WorkDirectory = workDirectory,
-            NodeDll = nodeDll,
+            Node = new NodeProgram(nodeDll, options.NodeEnvironment),
             Postgres = postgres,
             RunTag = runTag,
             CreatedAt = started.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),

@@ -8,6 +8,9 @@ namespace BankLedger.Bench.Infrastructure;
 /// <summary>Counters of <c>GET /v1/admin/projection</c>.</summary>
 internal sealed record ProjectionStatus(long Applied, long DuplicatesSkipped, long Repaired, long Batches, int LagSamples, double LagP50Ms, double LagP99Ms, double LagP999Ms, double LagMaxMs);
 
+/// <summary>The node executable to run, and the environment variables to start it with.</summary>
+internal sealed record NodeProgram(string Dll, IReadOnlyDictionary<string, string> Environment);
+
 /// <summary>The ledger node under test: the real executable, its own process, its own data folder.</summary>
 internal sealed class LedgerNode : IAsyncDisposable
 {
@@ -32,7 +35,7 @@ internal sealed class LedgerNode : IAsyncDisposable
 
     /// <summary>Launches the node; returns once the process runs (see <see cref="WaitUntilReadyAsync"/>).</summary>
     public static LedgerNode Launch(
-        string nodeDll, string dataDirectory, string? postgresConnection, string? roles = null, IEnumerable<string>? extraArgs = null)
+        NodeProgram node, string dataDirectory, string? postgresConnection, string? roles = null, IEnumerable<string>? extraArgs = null)
     {
         var args = new List<string> { $"--Ledger:DataDirectory={dataDirectory}" };
         args.AddRange(extraArgs ?? []);
@@ -42,15 +45,15 @@ internal sealed class LedgerNode : IAsyncDisposable
             args.Add($"--Ledger:Journal:ConnectionString={postgresConnection}");
         }
         if (roles is not null) args.Add($"--Ledger:Roles={roles}");
-        var process = ChildProcess.Start("ledger node", nodeDll, args);
+        var process = ChildProcess.Start("ledger node", node.Dll, args, new Dictionary<string, string>(node.Environment));
         var client = new HttpClient { BaseAddress = process.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         return new LedgerNode(process, client, dataDirectory);
     }
 
     public static async Task<(LedgerNode Node, double ReadySeconds)> StartAsync(
-        string nodeDll, string dataDirectory, string? postgresConnection, string? roles = null, IEnumerable<string>? extraArgs = null)
+        NodeProgram program, string dataDirectory, string? postgresConnection, string? roles = null, IEnumerable<string>? extraArgs = null)
     {
-        var node = Launch(nodeDll, dataDirectory, postgresConnection, roles, extraArgs);
+        var node = Launch(program, dataDirectory, postgresConnection, roles, extraArgs);
         var ready = await node.WaitUntilReadyAsync();
         return (node, ready);
     }

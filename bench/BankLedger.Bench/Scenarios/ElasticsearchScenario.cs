@@ -33,7 +33,7 @@ internal static class ElasticsearchScenario
         var postgres = context.IsPostgres ? await context.Postgres!.CreateDatabaseAsync("es") : null;
         var sqliteJournal = postgres is null ? Path.Combine(dataDirectory, "journal.db") : null;
         context.Log($"es: seeding {accounts * eventsPerAccount:N0} events over {accounts:N0} accounts (the node creates the tables first)");
-        var (init, _) = await LedgerNode.StartAsync(context.NodeDll, dataDirectory, postgres, roles: "gateway,ledger");
+        var (init, _) = await LedgerNode.StartAsync(context.Node, dataDirectory, postgres, roles: "gateway,ledger");
         await using (init) await init.OpenOneAsync("es-init", $"es-init-{context.RunTag}", context.CreatedAt);
         using (var events = new SeedEvents())
         {
@@ -43,7 +43,7 @@ internal static class ElasticsearchScenario
         var rows = JournalSeeder.CountJournalRows(sqliteJournal, postgres);
 
         context.Log($"es: node with every role projects {rows:N0} events into the test server");
-        var projector = LedgerNode.Launch(context.NodeDll, dataDirectory, postgres, extraArgs: elasticsearch);
+        var projector = LedgerNode.Launch(context.Node, dataDirectory, postgres, extraArgs: elasticsearch);
         await using (projector)
         {
             var catchUp = await ProjectionCatchUp.MeasureAsync(projector, rows, context.Profile.RebuildWindow);
@@ -56,7 +56,7 @@ internal static class ElasticsearchScenario
         }
 
         context.Log($"es: query-only node reads balances at {ReadRate:N0}/s from the test server");
-        var (query, _) = await LedgerNode.StartAsync(context.NodeDll, context.Directory("es-query"), null, roles: "query", extraArgs: elasticsearch);
+        var (query, _) = await LedgerNode.StartAsync(context.Node, context.Directory("es-query"), null, roles: "query", extraArgs: elasticsearch);
         await using (query)
         {
             using var client = Requests.CreateClient();

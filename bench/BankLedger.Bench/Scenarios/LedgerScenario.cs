@@ -21,7 +21,7 @@ internal static class LedgerScenario
         {
             var postgres = context.IsPostgres ? await context.Postgres!.CreateDatabaseAsync("ledger") : null;
             context.Log("ledger: starting a node on an empty journal");
-            (node, var ready) = await LedgerNode.StartAsync(context.NodeDll, context.Directory("ledger"), postgres);
+            (node, var ready) = await LedgerNode.StartAsync(context.Node, context.Directory("ledger"), postgres);
             results.Set("node_start_s", Math.Round(ready, 2));
             results.Set("ledger_journal_rows_before_write", 0L);
         }
@@ -92,7 +92,7 @@ internal static class LedgerScenario
 
                 // The same reads on a query-only node over the same read store (SQLite allows readers in other
                 // processes), as the production topology serves them: no actor system, no journal on that node.
-                var (queryNode, _) = await LedgerNode.StartAsync(context.NodeDll, node.DataDirectory, null, roles: "query");
+                var (queryNode, _) = await LedgerNode.StartAsync(context.Node, node.DataDirectory, null, roles: "query");
                 await using (queryNode)
                 {
                     var queryBalances = new Requests.Balances(queryNode.BaseAddress, profile.Accounts);

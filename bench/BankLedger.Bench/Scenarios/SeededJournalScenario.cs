@@ -42,7 +42,7 @@ internal static class SeededJournalScenario
         var warmAccount = SameShardAccount(RecoveryAccount);
 
         context.Log("seeded journal: starting node A (gateway,ledger) to create the journal tables");
-        var (nodeA, readyA) = await LedgerNode.StartAsync(context.NodeDll, dataDirectory, postgres, roles: "gateway,ledger");
+        var (nodeA, readyA) = await LedgerNode.StartAsync(context.Node, dataDirectory, postgres, roles: "gateway,ledger");
         results.Set("node_start_s", Math.Round(readyA, 2));
         try
         {
@@ -87,7 +87,7 @@ internal static class SeededJournalScenario
         if (recovery)
         {
             context.Log("recovery: starting node C (gateway,ledger) cold on the same journal");
-            var (nodeC, _) = await LedgerNode.StartAsync(context.NodeDll, dataDirectory, postgres, roles: "gateway,ledger");
+            var (nodeC, _) = await LedgerNode.StartAsync(context.Node, dataDirectory, postgres, roles: "gateway,ledger");
             await using (nodeC)
             {
                 await WarmUpAsync(nodeC, context, warmAccount, "c");
@@ -106,7 +106,7 @@ internal static class SeededJournalScenario
         foreach (var file in new[] { "readmodel.db", "readmodel.db-wal", "readmodel.db-shm" }) File.Delete(Path.Combine(dataDirectory, file));
         var journalRows = JournalSeeder.CountJournalRows(sqliteJournal, postgres);
         context.Log($"rebuild: starting node B (all roles, empty read store) on {journalRows:N0} events");
-        var nodeB = LedgerNode.Launch(context.NodeDll, dataDirectory, postgres);
+        var nodeB = LedgerNode.Launch(context.Node, dataDirectory, postgres);
         var completed = false;
         try
         {
