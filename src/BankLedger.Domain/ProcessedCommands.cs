@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Collections.Immutable;
 
 namespace BankLedger.Domain;
@@ -142,6 +143,7 @@ public sealed record ProcessedCommands
     {
         public static readonly RestoredEntries None = new([]);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs in recovery; see SnapshotV2Format.Read
         public RestoredEntries(ProcessedCommand[] entries)
         {
             Entries = entries;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Serialization;
 using System.Text;
 using BankLedger.Domain;
@@ -94,6 +95,10 @@ internal static class SnapshotV2Format
         return writer.ToArray();
     }
 
+    // Fully optimized from the first call: this runs once per recovering account, mostly in a node's first
+    // seconds, when tiered compilation still holds new code at tier 0 (the tier-up delay restarts with every
+    // newly compiled method). At tier 0 a 10,000-entry snapshot took 12-14 ms to read on a cold node.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static AccountState Read(ReadOnlySpan<byte> bytes)
     {
         var reader = new Reader(bytes);
@@ -228,12 +233,14 @@ internal static class SnapshotV2Format
         private readonly ReadOnlySpan<byte> _bytes = bytes;
         private int _position;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public byte Byte(string field)
         {
             if (_position >= _bytes.Length) throw Truncated(field);
             return _bytes[_position++];
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public ulong Varint(string field)
         {
             ulong value = 0;
@@ -260,6 +267,7 @@ internal static class SnapshotV2Format
             return (int)count;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public string String(string field)
         {
             var utf8 = Utf8(field);
@@ -276,6 +284,7 @@ internal static class SnapshotV2Format
         public string? OptionalString(string field) => Presence(field) ? String(field) : null;
 
         /// <summary>An event type, as the shared string when it is one of the known names.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public string EventType()
         {
             var start = _position;
@@ -295,6 +304,7 @@ internal static class SnapshotV2Format
             var flag => throw Invalid($"{field} presence flag {flag}"),
         };
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public DateTimeOffset Timestamp(string field)
         {
             var utcTicks = Varint(field);
@@ -316,6 +326,7 @@ internal static class SnapshotV2Format
         public readonly SerializationException Invalid(string field) =>
             new($"V2.AccountSnapshot: invalid {field} before byte {_position}.");
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private ReadOnlySpan<byte> Utf8(string field)
         {
             var start = _position;
