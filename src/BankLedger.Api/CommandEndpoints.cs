@@ -1,3 +1,4 @@
+using System.Buffers;
 using BankLedger.Api.Problems;
 using BankLedger.Api.Requests;
 using BankLedger.Ledger;
@@ -66,14 +67,24 @@ public static class CommandEndpoints
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (request.ContentLength > MaxBodyBytes) return null;
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        // A pooled buffer with room for one byte more than the limit, so a body over the limit shows as a full
+        // buffer. Bodies are a few hundred bytes: the fresh 8 KB chunk and growing MemoryStream this replaces were
+        // ~12% of all bytes a deposit allocated, and the allocation rate sets how often a GC pauses every request.
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxBodyBytes + 1);
+        try
         {
-            if (buffer.Length + read > MaxBodyBytes) return null;
-            buffer.Write(chunk, 0, read);
+            var length = 0;
+            int read;
+            while (length <= MaxBodyBytes
+                   && (read = await request.Body.ReadAsync(buffer.AsMemory(length, MaxBodyBytes + 1 - length), cancellationToken)) > 0)
+            {
+                length += read;
+            }
+            return length > MaxBodyBytes ? null : buffer.AsSpan(0, length).ToArray();
         }
-        return buffer.ToArray();
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }
