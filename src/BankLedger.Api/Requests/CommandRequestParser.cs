@@ -300,11 +300,12 @@ public static class CommandRequestParser
                 var seen = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var property in element.EnumerateObject())
                 {
-                    var childPath = Join(path, property.Name);
-                    if (!seen.Add(property.Name)) return childPath;
+                    if (!seen.Add(property.Name)) return Join(path, property.Name);
                 }
                 foreach (var property in element.EnumerateObject())
                 {
+                    // Only objects and arrays can hold duplicates; no path string for the scalars of every request.
+                    if (property.Value.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array)) continue;
                     var nested = FindDuplicate(property.Value, Join(path, property.Name));
                     if (nested is not null) return nested;
                 }
