@@ -36,6 +36,16 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>CPU time the process has used so far (user + system), read afresh.</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     /// <summary>Stopwatch timestamp of the launch.</summary>
     public long StartedAt { get; }
 

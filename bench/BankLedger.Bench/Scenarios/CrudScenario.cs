@@ -38,7 +38,18 @@ internal static class CrudScenario
         var deposits = new Requests.Deposits(service.BaseAddress, context.RunTag + "c", profile.Accounts, context.CreatedAt);
 
         var uniform = AccountMix.Uniform(profile.Accounts);
-        var crudMax = await context.MaxRateAsync(rate => OpenLoop.RunAsync(client, context.Step("crud", "write", uniform, rate), deposits.Create));
+        var crudMax = await context.MaxRateAsync(async rate =>
+        {
+            if (rate != 1000) return await OpenLoop.RunAsync(client, context.Step("crud", "write", uniform, rate), deposits.Create);
+            var cpu = new CpuWindow(service);
+            var result = await OpenLoop.RunAsync(client, context.Step("crud", "write", uniform, rate), deposits.Create, cpu.MarkStart);
+            if (cpu.MillisecondsPerOp(result) is { } perOp)
+            {
+                context.Results.Set("crud_cpu_ms_per_op_at_1000", Math.Round(perOp, 3));
+                context.Log($"crud: {perOp:F3} ms CPU per request at 1000/s");
+            }
+            return result;
+        });
         context.Results.Set("crud_max_rate_p99_under_15ms", crudMax);
         context.Log($"crud: uniform max rate {crudMax}/s");
 
@@ -46,5 +57,19 @@ internal static class CrudScenario
         var crudHotMax = await context.MaxRateAsync(rate => OpenLoop.RunAsync(client, context.Step("crud", "write", hot, rate), deposits.Create));
         context.Results.Set("crud_hot_max_rate_p99_under_15ms", crudHotMax);
         context.Log($"crud: hot max rate {crudHotMax}/s");
+    }
+
+    /// <summary>
+    /// CPU the service spent per successful request in a phase's recorded part: the same figure as the ledger's
+    /// <c>write_node_cpu_ms_per_op_at_1000</c>, so max rates can be compared with what a request costs on the shared cores.
+    /// </summary>
+    private sealed class CpuWindow(ChildProcess service)
+    {
+        private TimeSpan? _start;
+
+        public void MarkStart() => _start = service.ProcessorTime;
+
+        public double? MillisecondsPerOp(PhaseResult result) =>
+            _start is { } start && result.Ok > 0 ? (service.ProcessorTime - start).TotalMilliseconds / result.Ok : null;
     }
 }
