@@ -312,6 +312,67 @@ public sealed class ProcessedCommandsSpecs
         }, iter: 25);
     }
 
+    [Fact]
+    public void Windows_derived_from_one_parent_see_only_their_own_entries()
+    {
+        var parent = AddAll(ProcessedCommands.Empty, 1, 3, _ => T0);
+        var left = parent.Add(Entry(10, T0));
+        var right = parent.Add(Entry(20, T0)); // same position in the shared log as 10: must not see it, nor it 20
+        var leftLater = left.Add(Entry(11, T0));
+
+        Assert.True(Holds(left, 10) && !Holds(left, 20));
+        Assert.True(Holds(right, 20) && !Holds(right, 10) && !Holds(right, 11));
+        Assert.True(Holds(leftLater, 10) && Holds(leftLater, 11) && !Holds(leftLater, 20));
+        Assert.Equal([1, 2, 3], parent.OldestFirst.Select(e => (int)e.Sequence));
+        Assert.Equal([1, 2, 3, 20], right.OldestFirst.Select(e => (int)e.Sequence));
+        Assert.Equal(3, parent.Count);
+    }
+
+    [Fact]
+    public void A_sibling_adding_the_same_entry_shares_it_and_both_go_on_independently()
+    {
+        // What the account actor does: a working state and the durable state add the same entries from one parent.
+        var parent = AddAll(ProcessedCommands.Empty, 1, 2, _ => T0);
+        var working = parent.Add(Entry(3, T0)).Add(Entry(4, T0));
+        var durable = parent.Add(Entry(3, T0)).Add(Entry(4, T0)).Add(Entry(5, T0));
+        var workingNext = working.Add(Entry(6, T0));
+
+        Assert.Equal([1, 2, 3, 4, 5], durable.OldestFirst.Select(e => (int)e.Sequence));
+        Assert.Equal([1, 2, 3, 4, 6], workingNext.OldestFirst.Select(e => (int)e.Sequence));
+        Assert.True(!Holds(workingNext, 5) && !Holds(durable, 6));
+    }
+
+    [Fact]
+    public void Any_tree_of_windows_derived_from_each_other_answers_like_the_single_dictionary_window()
+    {
+        // Each step extends a randomly chosen earlier window, so windows branch off shared logs at every point,
+        // re-add an entry a sibling already added (shared), or a different one (copied), with repeats and evictions.
+        Gen.Select(Steps.Array[1, 4_000], Gen.Int[0, int.MaxValue].Array[4_000], Gen.Int[0, 9].Array[4_000]).Sample((steps, picks, kinds) =>
+        {
+            var history = new History();
+            var windows = new List<(ProcessedCommands Window, ReferenceWindow Reference, ProcessedCommand? Last)>
+            {
+                (ProcessedCommands.Empty, ReferenceWindow.FromOldestFirst([]), null),
+            };
+            for (var i = 0; i < steps.Length; i++)
+            {
+                // Mostly one of the three newest windows (deep chains, so evictions and log compaction happen),
+                // sometimes any window (branches far back).
+                var from = picks[i] % 5 == 0 ? picks[i] / 5 % windows.Count : Math.Max(0, windows.Count - 1 - picks[i] / 5 % 3);
+                var (window, reference, _) = windows[from];
+                // 1 in 10: re-add the entry some window added last (the sibling-with-the-same-events case).
+                var entry = kinds[i] == 0 && windows[picks[i] / 7 % windows.Count].Last is { } last
+                    ? last
+                    : history.Next(steps[i], allowRepeats: true);
+                windows.Add((window.Add(entry), reference.Add(entry), entry));
+            }
+            foreach (var (window, reference, _) in windows.Where((_, n) => n % 50 == 0 || n == windows.Count - 1))
+            {
+                reference.AssertSameAnswers(window, history.Ids);
+            }
+        }, iter: 25);
+    }
+
     /// <summary>
     /// The window as first written: one immutable dictionary and one queue, rebuilt in full on restore. It is
     /// the definition of the answers the two-part window must reproduce, including what it does with a repeated
