@@ -317,7 +317,7 @@ public sealed class ProcessedCommandsSpecs
     {
         var parent = AddAll(ProcessedCommands.Empty, 1, 3, _ => T0);
         var left = parent.Add(Entry(10, T0));
-        var right = parent.Add(Entry(20, T0)); // same position in the shared log as 10: must not see it, nor it 20
+        var right = parent.Add(Entry(20, T0)); // a sibling of left: must not see 10, nor left see 20
         var leftLater = left.Add(Entry(11, T0));
 
         Assert.True(Holds(left, 10) && !Holds(left, 20));
@@ -345,8 +345,9 @@ public sealed class ProcessedCommandsSpecs
     [Fact]
     public void Any_tree_of_windows_derived_from_each_other_answers_like_the_single_dictionary_window()
     {
-        // Each step extends a randomly chosen earlier window, so windows branch off shared logs at every point,
-        // re-add an entry a sibling already added (shared), or a different one (copied), with repeats and evictions.
+        // Each step extends a randomly chosen earlier window, so windows branch off one another at every point and
+        // re-add an entry a sibling already added or a different one, with repeated ids and evictions: a window
+        // is a value, whatever its representation shares between the windows derived from it.
         Gen.Select(Steps.Array[1, 4_000], Gen.Int[0, int.MaxValue].Array[4_000], Gen.Int[0, 9].Array[4_000]).Sample((steps, picks, kinds) =>
         {
             var history = new History();
@@ -356,11 +357,11 @@ public sealed class ProcessedCommandsSpecs
             };
             for (var i = 0; i < steps.Length; i++)
             {
-                // Mostly one of the three newest windows (deep chains, so evictions and log compaction happen),
+                // Mostly one of the three newest windows (deep chains, so evictions happen),
                 // sometimes any window (branches far back).
                 var from = picks[i] % 5 == 0 ? picks[i] / 5 % windows.Count : Math.Max(0, windows.Count - 1 - picks[i] / 5 % 3);
                 var (window, reference, _) = windows[from];
-                // 1 in 10: re-add the entry some window added last (the sibling-with-the-same-events case).
+                // 1 in 10: re-add the entry some window added last (as the actor's working and durable states do).
                 var entry = kinds[i] == 0 && windows[picks[i] / 7 % windows.Count].Last is { } last
                     ? last
                     : history.Next(steps[i], allowRepeats: true);
