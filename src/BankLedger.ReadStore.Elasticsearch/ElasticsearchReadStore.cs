@@ -159,9 +159,9 @@ public sealed class ElasticsearchReadStore : IReadStore, IAsyncDisposable, IDisp
         {
             var exists = await CallAsync(
                 "check alias " + definition.Alias,
-                _readTimeout,
+                _writeTimeout, // once per start, not on a request's path: a cold or busy cluster is waited for
                 token => _client.Indices.ExistsAliasAsync(
-                    new ExistsAliasRequest(Names.Parse(definition.Alias)) { RequestConfiguration = _readConfiguration }, token),
+                    new ExistsAliasRequest(Names.Parse(definition.Alias)) { RequestConfiguration = _writeConfiguration }, token),
                 cancellationToken).ConfigureAwait(false);
             ThrowIfUnavailable(exists, "check alias " + definition.Alias);
             if (exists.ApiCallDetails.HttpStatusCode == 200)

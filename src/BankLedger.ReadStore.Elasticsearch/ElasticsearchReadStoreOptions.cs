@@ -23,12 +23,13 @@ public sealed record ElasticsearchReadStoreOptions
     /// <summary>Prefix of every index and alias the store creates: <c>{prefix}-accounts</c>, ... Lowercase.</summary>
     public string IndexPrefix { get; init; } = "bankledger";
 
-    /// <summary>Bound on every read (GET, mget, search) and on index management calls: an unreachable or hung
-    /// cluster turns into <see cref="Projections.ReadStoreUnavailableException"/> after this long.</summary>
+    /// <summary>Bound on every read (GET, mget, search): an unreachable or hung cluster turns into
+    /// <see cref="Projections.ReadStoreUnavailableException"/> after this long.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Bound on each projection write (bulk with refresh, checkpoint). Longer than reads: a bulk of a
-    /// thousand documents plus a refresh legitimately takes longer than a GET; it is still bounded.</summary>
+    /// <summary>Bound on each projection write (bulk with refresh, checkpoint) and on the index set-up at start.
+    /// Longer than reads: a bulk of a thousand documents plus a refresh, or a cluster still warming up when the
+    /// node starts, legitimately takes longer than a GET; it is still bounded.</summary>
     public TimeSpan WriteTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Splits a comma-separated URL list (<c>http://es1:9200, http://es2:9200</c>) into absolute http(s) URIs.</summary>
