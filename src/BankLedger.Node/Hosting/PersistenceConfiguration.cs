@@ -8,18 +8,18 @@ internal static class PersistenceConfiguration
 {
     public static Config Build(NodeSettings settings)
     {
-        var (provider, parallelism, readIsolation) = settings.JournalProvider switch
+        var provider = ProviderName(settings.JournalProvider);
+        var (parallelism, readIsolation) = settings.JournalProvider switch
         {
-            // linq2db provider names. "PostgreSQL.15" exactly: the plugin creates the ordering column as an
-            // identity column only for that name. SQLite has a single writer, so one write stream suffices.
+            // SQLite has a single writer, so one write stream suffices.
             // Reads on SQLite: Microsoft.Data.Sqlite turns the plugin's default ("unspecified" = serializable)
             // into BEGIN IMMEDIATE, which takes the database's single write lock, so every projection poll
             // and every recovery read queued behind (and in front of) journal writes, and the driver's busy
             // loop slept between retries: measured write P50 of 57 ms at only 100 commands/s. "read-uncommitted"
             // makes it a plain deferred BEGIN. Without shared cache (we never enable it) SQLite ignores the
             // read_uncommitted pragma, so such a read still sees exactly the committed WAL snapshot of its start.
-            JournalProvider.Sqlite => ("SQLite.MS", 1, "read-uncommitted"),
-            JournalProvider.PostgreSql => ("PostgreSQL.15", 3, "read-committed"),
+            JournalProvider.Sqlite => (1, "read-uncommitted"),
+            JournalProvider.PostgreSql => (3, "read-committed"),
             _ => throw new ArgumentOutOfRangeException(nameof(settings)),
         };
         var connection = Quote(settings.JournalConnectionString);
@@ -50,6 +50,15 @@ internal static class PersistenceConfiguration
             .WithFallback(ConfigurationFactory.ParseString(File.ReadAllText(HoconFile("persistence.conf"))))
             .WithFallback(SqlPersistence.DefaultConfiguration);
     }
+
+    /// <summary>The linq2db provider name. "PostgreSQL.15" exactly: the plugin creates the ordering column as an
+    /// identity column only for that name.</summary>
+    public static string ProviderName(JournalProvider journal) => journal switch
+    {
+        JournalProvider.Sqlite => "SQLite.MS",
+        JournalProvider.PostgreSql => "PostgreSQL.15",
+        _ => throw new ArgumentOutOfRangeException(nameof(journal)),
+    };
 
     private static string HoconFile(string name)
     {
