@@ -16,7 +16,7 @@ public abstract record AccountCommand
     public abstract string CommandType { get; }
 
     /// <summary>A digest of everything the client said; equal content gives an equal fingerprint.</summary>
-    public string Fingerprint => CommandFingerprint.Of(this);
+    public CommandFingerprint Fingerprint => CommandFingerprint.Of(this);
 }
 
 public sealed record OpenAccount : AccountCommand

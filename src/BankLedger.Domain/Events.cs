@@ -10,7 +10,7 @@ public abstract record AccountEvent
     // Not 'required': the decider fills these from the command in one place (Account.Stamp).
     public AccountId AccountId { get; init; }
     public CommandId CommandId { get; init; }
-    public string CommandFingerprint { get; init; } = "";
+    public CommandFingerprint CommandFingerprint { get; init; }
     public DateTimeOffset OccurredAt { get; init; }
     public DateTimeOffset ClientCreatedAt { get; init; }
 

@@ -6,7 +6,7 @@ namespace BankLedger.Domain;
 /// <summary>What the ledger answered for one accepted command; replayed verbatim for a repeated command id.</summary>
 public sealed record ProcessedCommand(
     CommandId CommandId,
-    string Fingerprint,
+    CommandFingerprint Fingerprint,
     long Sequence,
     string EventType,
     long BalanceAfterCents,

@@ -1,3 +1,8 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using CsCheck;
+
 namespace BankLedger.Domain.Tests;
 
 public sealed class FingerprintSpecs
@@ -118,7 +123,7 @@ public sealed class FingerprintSpecs
     [Fact]
     public void Fingerprint_is_thirty_two_lowercase_hex_digits()
     {
-        Assert.Matches("^[0-9a-f]{32}$", Deposit().Fingerprint);
+        Assert.Matches("^[0-9a-f]{32}$", Deposit().Fingerprint.ToString());
     }
 
     [Fact]
@@ -137,7 +142,90 @@ public sealed class FingerprintSpecs
     {
         // Fingerprints are persisted in events; changing the canonical form would break idempotency after an upgrade.
         Assert.Equal(Deposit().Fingerprint, CommandFingerprint.Of(Deposit()));
-        Assert.Equal(KnownDepositFingerprint, Deposit().Fingerprint);
+        Assert.Equal(KnownDepositFingerprint, Deposit().Fingerprint.ToString());
+    }
+
+    [Fact]
+    public void Text_form_round_trips_and_the_empty_text_is_none()
+    {
+        var fingerprint = Deposit().Fingerprint;
+
+        Assert.Equal(fingerprint, CommandFingerprint.Parse(fingerprint.ToString()));
+        Assert.Equal(CommandFingerprint.None, CommandFingerprint.Parse(""));
+        Assert.Equal("", CommandFingerprint.None.ToString());
+        Assert.Equal("000000000000000a00000000000000ff", new CommandFingerprint(10, 255).ToString());
+    }
+
+    [Theory]
+    [InlineData("b06e72c19e3be438e2296885b028c70")]   // 31 digits
+    [InlineData("b06e72c19e3be438e2296885b028c70a0")] // 33 digits
+    [InlineData("g06e72c19e3be438e2296885b028c70a")]  // not hex
+    [InlineData("fp-1")]
+    public void Text_that_is_not_32_hex_digits_is_refused(string text)
+    {
+        Assert.Throws<FormatException>(() => CommandFingerprint.Parse(text));
+    }
+
+    [Fact]
+    public void Fingerprint_equals_the_reference_digest_for_any_text_long_or_outside_the_basic_plane()
+    {
+        // The digest is hashed from the text builder's chunks without making a string; this pins it to the plain
+        // definition (canonical string, UTF-8, SHA-256, first 16 bytes) for text that spans chunks, needs a pooled
+        // buffer (> 1 KB of UTF-8) or holds surrogate pairs, lone surrogates included.
+        var text = Gen.OneOf(
+            Gen.String,
+            Gen.String[Gen.Char[(char)0xD800, (char)0xDFFF], 0, 8],
+            Gen.String[Gen.Char, 300, 3_000],
+            Gen.Const("\U0001F4B0 coins \U0001F4B0"));
+        Gen.Select(text, text.Null(), Gen.Long, Gen.Long.Nullable()).Sample((reference, owner, amount, expected) =>
+        {
+            var deposit = Deposit() with { Reference = reference, AmountCents = amount, ExpectedSequence = expected };
+            var open = Open() with { Owner = owner, OverdraftLimitCents = amount };
+            Assert.Equal(ReferenceDigest(deposit), deposit.Fingerprint.ToString());
+            Assert.Equal(ReferenceDigest(open), open.Fingerprint.ToString());
+        }, iter: 500);
+    }
+
+    [Fact]
+    public void A_surrogate_pair_split_between_two_chunks_of_the_text_is_hashed_whole()
+    {
+        // The text builder is per thread and starts with one 256-char chunk; put a surrogate pair across its end.
+        const int length = 300;
+        var start = CanonicalText(Deposit() with { Reference = new string('\u0001', length) }).IndexOf('\u0001');
+        Assert.InRange(start, 0, 254);
+        var reference = new string('a', 255 - start) + "\U0001F4B0" + new string('b', length - (255 - start) - 2);
+        var deposit = Deposit() with { Reference = reference };
+        Assert.Equal('\uD83D', CanonicalText(deposit)[255]);
+
+        CommandFingerprint onFreshThread = default;
+        var thread = new Thread(() => onFreshThread = deposit.Fingerprint);
+        thread.Start();
+        thread.Join();
+
+        Assert.Equal(ReferenceDigest(deposit), onFreshThread.ToString());
+    }
+
+    /// <summary>The canonical form as first written: a string, then UTF-8, SHA-256, the first 16 bytes in hex.</summary>
+    private static string ReferenceDigest(AccountCommand command) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CanonicalText(command))).AsSpan(0, 16));
+
+    private static string CanonicalText(AccountCommand command)
+    {
+        var canonical = new StringBuilder();
+        void Field(string? value) => canonical.Append(value?.Length ?? -1).Append(':').Append(value).Append('|');
+        string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+        Field(command.CommandType);
+        Field(command.AccountId.Value);
+        Field(command.CommandId.Value);
+        Field(command.ExpectedSequence is { } e ? Number(e) : null);
+        Field(Number(command.CreatedAt.UtcTicks));
+        switch (command)
+        {
+            case OpenAccount open: Field(open.Currency.Code); Field(Number(open.OverdraftLimitCents)); Field(open.Owner); break;
+            case DepositFunds deposit: Field(Number(deposit.AmountCents)); Field(deposit.Currency.Code); Field(deposit.Reference); break;
+            default: throw new ArgumentOutOfRangeException(nameof(command));
+        }
+        return canonical.ToString();
     }
 
     // Computed outside .NET from the documented canonical form (length-prefixed fields, SHA-256, first 16 bytes):

@@ -8,7 +8,7 @@ public sealed class ProcessedCommandsSpecs
     private static readonly DateTimeOffset T0 = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     private static ProcessedCommand Entry(int n, DateTimeOffset at) =>
-        new(CommandId.Parse($"c-{n}"), $"fp-{n}", n, nameof(FundsDeposited), n * 100L, at);
+        new(CommandId.Parse($"c-{n}"), new CommandFingerprint(0xF1, (ulong)n), n, nameof(FundsDeposited), n * 100L, at);
 
     /// <summary>Adds entries numbered <paramref name="first"/>.. one by one, each at the time <paramref name="at"/> gives.</summary>
     private static ProcessedCommands AddAll(ProcessedCommands window, int first, int count, Func<int, DateTimeOffset> at)
@@ -254,7 +254,7 @@ public sealed class ProcessedCommandsSpecs
             CommandId id;
             if (allowRepeats && step.Repeat && Ids.Count > 0) id = Ids[step.Pick % Ids.Count];
             else Ids.Add(id = CommandId.Parse($"c-{_sequence}"));
-            return new ProcessedCommand(id, $"fp-{_sequence}", _sequence, nameof(FundsDeposited), _sequence * 100L, _at);
+            return new ProcessedCommand(id, new CommandFingerprint(0xF1, (ulong)_sequence), _sequence, nameof(FundsDeposited), _sequence * 100L, _at);
         }
     }
 

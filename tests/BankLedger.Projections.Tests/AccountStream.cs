@@ -70,7 +70,7 @@ public sealed class AccountStream(string accountId, string currency = "USD")
         {
             AccountId = Account,
             CommandId = CommandId.Parse($"cmd-{Account}-{sequence}"),
-            CommandFingerprint = $"fp-{sequence}",
+            CommandFingerprint = new CommandFingerprint(0xF1, (ulong)sequence),
             OccurredAt = occurredAt,
             // The client's clock is behind and in another zone.
             ClientCreatedAt = occurredAt.AddMicroseconds(-3_217).ToOffset(TimeSpan.FromHours(2)),

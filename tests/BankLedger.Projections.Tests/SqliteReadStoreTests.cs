@@ -61,7 +61,7 @@ public sealed class SqliteReadStoreTests : IDisposable
         {
             AccountId = AccountId.Parse("acc-1"),
             CommandId = CommandId.Parse("c1"),
-            CommandFingerprint = "f",
+            CommandFingerprint = new CommandFingerprint(0xF1, 1),
             OccurredAt = occurredAt,
             ClientCreatedAt = clientAt,
             Currency = Currency.Parse("USD"),

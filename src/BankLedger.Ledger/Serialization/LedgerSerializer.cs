@@ -43,13 +43,13 @@ public sealed class LedgerSerializer(ExtendedActorSystem system) : SerializerWit
 
     public override byte[] ToBinary(object obj) => obj switch
     {
-        AccountOpened e => Write(new AccountOpenedV1(e.AccountId.Value, e.CommandId.Value, e.CommandFingerprint, e.OccurredAt,
+        AccountOpened e => Write(new AccountOpenedV1(e.AccountId.Value, e.CommandId.Value, e.CommandFingerprint.ToString(), e.OccurredAt,
             e.ClientCreatedAt, e.Currency.Code, e.OverdraftLimitCents, e.Owner), V1JsonContext.Default.AccountOpenedV1),
-        MoneyMoved e => Write(new MoneyMovedV1(e.AccountId.Value, e.CommandId.Value, e.CommandFingerprint, e.OccurredAt,
+        MoneyMoved e => Write(new MoneyMovedV1(e.AccountId.Value, e.CommandId.Value, e.CommandFingerprint.ToString(), e.OccurredAt,
             e.ClientCreatedAt, e.AmountCents, e.Currency.Code, e.Reference, e.BalanceAfterCents), V1JsonContext.Default.MoneyMovedV1),
-        AccountLocked e => Write(new StatusChangedV1(e.AccountId.Value, e.CommandId.Value, e.CommandFingerprint, e.OccurredAt,
+        AccountLocked e => Write(new StatusChangedV1(e.AccountId.Value, e.CommandId.Value, e.CommandFingerprint.ToString(), e.OccurredAt,
             e.ClientCreatedAt, e.Reason), V1JsonContext.Default.StatusChangedV1),
-        AccountUnlocked e => Write(new StatusChangedV1(e.AccountId.Value, e.CommandId.Value, e.CommandFingerprint, e.OccurredAt,
+        AccountUnlocked e => Write(new StatusChangedV1(e.AccountId.Value, e.CommandId.Value, e.CommandFingerprint.ToString(), e.OccurredAt,
             e.ClientCreatedAt, e.Reason), V1JsonContext.Default.StatusChangedV1),
         AccountState s => SnapshotV2Format.Write(s),
         _ => throw new ArgumentException($"{obj.GetType()} is not a ledger message", nameof(obj)),
@@ -76,7 +76,7 @@ public sealed class LedgerSerializer(ExtendedActorSystem system) : SerializerWit
     {
         AccountId = AccountId.Parse(v.AccountId),
         CommandId = CommandId.Parse(v.CommandId),
-        CommandFingerprint = v.CommandFingerprint,
+        CommandFingerprint = CommandFingerprint.Parse(v.CommandFingerprint),
         OccurredAt = v.OccurredAt,
         ClientCreatedAt = v.ClientCreatedAt,
         Currency = Currency.Parse(v.Currency),
@@ -87,13 +87,13 @@ public sealed class LedgerSerializer(ExtendedActorSystem system) : SerializerWit
     private static MoneyMoved FromV1(MoneyMovedV1 v, bool deposit) => deposit
         ? new FundsDeposited
         {
-            AccountId = AccountId.Parse(v.AccountId), CommandId = CommandId.Parse(v.CommandId), CommandFingerprint = v.CommandFingerprint,
+            AccountId = AccountId.Parse(v.AccountId), CommandId = CommandId.Parse(v.CommandId), CommandFingerprint = CommandFingerprint.Parse(v.CommandFingerprint),
             OccurredAt = v.OccurredAt, ClientCreatedAt = v.ClientCreatedAt,
             AmountCents = v.AmountCents, Currency = Currency.Parse(v.Currency), Reference = v.Reference, BalanceAfterCents = v.BalanceAfterCents,
         }
         : new FundsWithdrawn
         {
-            AccountId = AccountId.Parse(v.AccountId), CommandId = CommandId.Parse(v.CommandId), CommandFingerprint = v.CommandFingerprint,
+            AccountId = AccountId.Parse(v.AccountId), CommandId = CommandId.Parse(v.CommandId), CommandFingerprint = CommandFingerprint.Parse(v.CommandFingerprint),
             OccurredAt = v.OccurredAt, ClientCreatedAt = v.ClientCreatedAt,
             AmountCents = v.AmountCents, Currency = Currency.Parse(v.Currency), Reference = v.Reference, BalanceAfterCents = v.BalanceAfterCents,
         };
@@ -101,12 +101,12 @@ public sealed class LedgerSerializer(ExtendedActorSystem system) : SerializerWit
     private static AccountEvent FromV1(StatusChangedV1 v, bool locked) => locked
         ? new AccountLocked
         {
-            AccountId = AccountId.Parse(v.AccountId), CommandId = CommandId.Parse(v.CommandId), CommandFingerprint = v.CommandFingerprint,
+            AccountId = AccountId.Parse(v.AccountId), CommandId = CommandId.Parse(v.CommandId), CommandFingerprint = CommandFingerprint.Parse(v.CommandFingerprint),
             OccurredAt = v.OccurredAt, ClientCreatedAt = v.ClientCreatedAt, Reason = v.Reason,
         }
         : new AccountUnlocked
         {
-            AccountId = AccountId.Parse(v.AccountId), CommandId = CommandId.Parse(v.CommandId), CommandFingerprint = v.CommandFingerprint,
+            AccountId = AccountId.Parse(v.AccountId), CommandId = CommandId.Parse(v.CommandId), CommandFingerprint = CommandFingerprint.Parse(v.CommandFingerprint),
             OccurredAt = v.OccurredAt, ClientCreatedAt = v.ClientCreatedAt, Reason = v.Reason,
         };
 
@@ -130,6 +130,6 @@ public sealed class LedgerSerializer(ExtendedActorSystem system) : SerializerWit
         Owner = v.Owner,
         LastUpdatedAt = v.LastUpdatedAt,
         Processed = ProcessedCommands.FromOldestFirst(v.ProcessedCommands.Select(p =>
-            new ProcessedCommand(CommandId.Parse(p.CommandId), p.Fingerprint, p.Sequence, p.EventType, p.BalanceAfterCents, p.OccurredAt))),
+            new ProcessedCommand(CommandId.Parse(p.CommandId), CommandFingerprint.Parse(p.Fingerprint), p.Sequence, p.EventType, p.BalanceAfterCents, p.OccurredAt))),
     };
 }

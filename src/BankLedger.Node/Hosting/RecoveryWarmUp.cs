@@ -55,7 +55,7 @@ internal sealed class RecoveryWarmUp(ActorSystem system, ILogger<RecoveryWarmUp>
     {
         var at = DateTimeOffset.UnixEpoch;
         var processed = Enumerable.Range(1, 1_000).Select(i =>
-            new ProcessedCommand(CommandId.Parse($"warm-up-{i}"), "00000000000000000000000000000000", i, "FundsDeposited", i, at));
+            new ProcessedCommand(CommandId.Parse($"warm-up-{i}"), new CommandFingerprint(0x5EED, (ulong)i), i, "FundsDeposited", i, at));
         return new AccountState
         {
             AccountId = AccountId.Parse("warm-up"), Sequence = 1_000, Status = AccountStatus.Open, Currency = Currency.Parse("EUR"),

@@ -26,7 +26,7 @@ internal static class History
         {
             AccountId = TestData.AccountId,
             CommandId = commandId,
-            CommandFingerprint = "given-" + commandId.Value,
+            CommandFingerprint = new CommandFingerprint(0x61, (ulong)commandId.Value.GetHashCode()), // "given": never equal to a real command\'s
             OccurredAt = TestData.HistoryTime,
             ClientCreatedAt = TestData.HistoryTime,
         };
@@ -45,4 +45,12 @@ internal static class History
             OccurredAt = now,
             ClientCreatedAt = command.CreatedAt,
         };
+
+    /// <summary>A fingerprint no real command has (its high half is not from SHA-256), stable per command id.</summary>
+    private static CommandFingerprint GivenFingerprint(CommandId commandId)
+    {
+        var hash = 14695981039346656037UL; // FNV-1a over the id: deterministic across runs, unlike string.GetHashCode
+        foreach (var c in commandId.Value) hash = (hash ^ c) * 1099511628211UL;
+        return new CommandFingerprint(0x61_76_65_6E, hash);
+    }
 }

@@ -31,7 +31,7 @@ public sealed class GoldenSampleSpecs(SerializerFixture fixture) : IClassFixture
     {
         Assert.Equal("acc-golden-01", e.AccountId.Value);
         Assert.Equal(commandId, e.CommandId.Value);
-        Assert.Equal(fingerprint, e.CommandFingerprint);
+        Assert.Equal(fingerprint, e.CommandFingerprint.ToString());
         Assert.Equal(At(occurredMinute), e.OccurredAt);
         Assert.Equal(TimeSpan.Zero, e.OccurredAt.Offset);
         Assert.Equal(ClientCreatedAt, e.ClientCreatedAt);
@@ -102,10 +102,10 @@ public sealed class GoldenSampleSpecs(SerializerFixture fixture) : IClassFixture
         Assert.Equal(At("04"), s.LastUpdatedAt);
         Assert.Equal(
         [
-            new ProcessedCommand(CommandId.Parse("cmd-open-1"), "0f1e2d3c4b5a69788796a5b4c3d2e1f0", 1, "AccountOpened", 0, At("01")),
-            new ProcessedCommand(CommandId.Parse("cmd-dep-1"), "11112222333344445555666677778888", 2, "FundsDeposited", 1_234_567, At("02")),
-            new ProcessedCommand(CommandId.Parse("cmd-wd-1"), "99990000aaaabbbbccccddddeeeeffff", 3, "FundsWithdrawn", -50_000, At("03")),
-            new ProcessedCommand(CommandId.Parse("cmd-lock-1"), "0123456789abcdef0123456789abcdef", 4, "AccountLocked", -50_000, At("04")),
+            new ProcessedCommand(CommandId.Parse("cmd-open-1"), CommandFingerprint.Parse("0f1e2d3c4b5a69788796a5b4c3d2e1f0"), 1, "AccountOpened", 0, At("01")),
+            new ProcessedCommand(CommandId.Parse("cmd-dep-1"), CommandFingerprint.Parse("11112222333344445555666677778888"), 2, "FundsDeposited", 1_234_567, At("02")),
+            new ProcessedCommand(CommandId.Parse("cmd-wd-1"), CommandFingerprint.Parse("99990000aaaabbbbccccddddeeeeffff"), 3, "FundsWithdrawn", -50_000, At("03")),
+            new ProcessedCommand(CommandId.Parse("cmd-lock-1"), CommandFingerprint.Parse("0123456789abcdef0123456789abcdef"), 4, "AccountLocked", -50_000, At("04")),
         ], s.Processed.OldestFirst);
         Assert.Equal(4, s.Processed.Count);
     }

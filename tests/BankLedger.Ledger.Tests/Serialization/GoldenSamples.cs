@@ -24,7 +24,7 @@ internal static class GoldenSamples
     {
         AccountId = Account,
         CommandId = CommandId.Parse("cmd-open-1"),
-        CommandFingerprint = "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+        CommandFingerprint = CommandFingerprint.Parse("0f1e2d3c4b5a69788796a5b4c3d2e1f0"),
         OccurredAt = At(1),
         ClientCreatedAt = ClientCreatedAt,
         Currency = Eur,
@@ -36,7 +36,7 @@ internal static class GoldenSamples
     {
         AccountId = Account,
         CommandId = CommandId.Parse("cmd-dep-1"),
-        CommandFingerprint = "11112222333344445555666677778888",
+        CommandFingerprint = CommandFingerprint.Parse("11112222333344445555666677778888"),
         OccurredAt = At(2),
         ClientCreatedAt = ClientCreatedAt,
         AmountCents = 1_234_567,
@@ -49,7 +49,7 @@ internal static class GoldenSamples
     {
         AccountId = Account,
         CommandId = CommandId.Parse("cmd-wd-1"),
-        CommandFingerprint = "99990000aaaabbbbccccddddeeeeffff",
+        CommandFingerprint = CommandFingerprint.Parse("99990000aaaabbbbccccddddeeeeffff"),
         OccurredAt = At(3),
         ClientCreatedAt = ClientCreatedAt,
         AmountCents = 1_284_567,
@@ -62,7 +62,7 @@ internal static class GoldenSamples
     {
         AccountId = Account,
         CommandId = CommandId.Parse("cmd-lock-1"),
-        CommandFingerprint = "0123456789abcdef0123456789abcdef",
+        CommandFingerprint = CommandFingerprint.Parse("0123456789abcdef0123456789abcdef"),
         OccurredAt = At(4),
         ClientCreatedAt = ClientCreatedAt,
         Reason = "fraud check",
@@ -72,7 +72,7 @@ internal static class GoldenSamples
     {
         AccountId = Account,
         CommandId = CommandId.Parse("cmd-unlock-1"),
-        CommandFingerprint = "fedcba9876543210fedcba9876543210",
+        CommandFingerprint = CommandFingerprint.Parse("fedcba9876543210fedcba9876543210"),
         OccurredAt = At(5),
         ClientCreatedAt = ClientCreatedAt,
         Reason = null,
@@ -94,10 +94,10 @@ internal static class GoldenSamples
         LastUpdatedAt = At(4),
         Processed = ProcessedCommands.FromOldestFirst(
         [
-            new(CommandId.Parse("cmd-open-1"), "0f1e2d3c4b5a69788796a5b4c3d2e1f0", 1, "AccountOpened", 0, At(1)),
-            new(CommandId.Parse("cmd-dep-1"), "11112222333344445555666677778888", 2, "FundsDeposited", 1_234_567, At(2)),
-            new(CommandId.Parse("cmd-wd-1"), "99990000aaaabbbbccccddddeeeeffff", 3, "FundsWithdrawn", -50_000, At(3)),
-            new(CommandId.Parse("cmd-lock-1"), "0123456789abcdef0123456789abcdef", 4, "AccountLocked", -50_000, At(4)),
+            new(CommandId.Parse("cmd-open-1"), CommandFingerprint.Parse("0f1e2d3c4b5a69788796a5b4c3d2e1f0"), 1, "AccountOpened", 0, At(1)),
+            new(CommandId.Parse("cmd-dep-1"), CommandFingerprint.Parse("11112222333344445555666677778888"), 2, "FundsDeposited", 1_234_567, At(2)),
+            new(CommandId.Parse("cmd-wd-1"), CommandFingerprint.Parse("99990000aaaabbbbccccddddeeeeffff"), 3, "FundsWithdrawn", -50_000, At(3)),
+            new(CommandId.Parse("cmd-lock-1"), CommandFingerprint.Parse("0123456789abcdef0123456789abcdef"), 4, "AccountLocked", -50_000, At(4)),
         ]),
     };
 

@@ -89,7 +89,7 @@ public sealed class LedgerSerializerSpecs(SerializerFixture fixture) : IClassFix
         string[] eventTypes = [nameof(AccountOpened), nameof(FundsDeposited), nameof(FundsWithdrawn), nameof(AccountLocked), nameof(AccountUnlocked), "SomeFutureEvent"];
         var entries = Enumerable.Range(0, ProcessedCommands.HardCap).Select(n => new ProcessedCommand(
             CommandId.Parse($"rec-20261128-{n}"),
-            $"{n * 2_654_435_761L:x32}",
+            new CommandFingerprint((ulong)n * 2_654_435_761UL, ~(ulong)n),
             5_000_000_000L + (n * 2L) - (n % 3 * 7L),
             eventTypes[n % eventTypes.Length],
             n % 2 == 0 ? long.MinValue + n : long.MaxValue - n,
