@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data;
 using BankLedger.Domain;
 using BankLedger.Projections;
@@ -18,6 +19,11 @@ public sealed class SqliteReadStore : IReadStore, IAsyncDisposable
     private readonly string _writeConnectionString;
     private readonly string _readConnectionString;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+
+    // Balance reads reuse open connections with the lookup already prepared (see AccountLookup).
+    private const int MaxIdleLookups = 32;
+    private readonly ConcurrentQueue<AccountLookup> _idleLookups = new();
+    private int _idleLookupCount;
 
     // Guarded by _writeLock.
     private Writer? _writer;
@@ -142,30 +148,51 @@ public sealed class SqliteReadStore : IReadStore, IAsyncDisposable
         return result;
     }
 
-    public async Task<AccountView?> GetAccountAsync(AccountId account, CancellationToken cancellationToken)
+    public Task<AccountView?> GetAccountAsync(AccountId account, CancellationToken cancellationToken)
     {
-        var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        var lookup = _idleLookups.TryDequeue(out var idle) ? idle : null;
+        if (lookup is not null)
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = SqliteSql.SelectAccount;
-            command.Parameters.AddWithValue("$account_id", account.Value);
-            using var reader = command.ExecuteReader(CommandBehavior.SingleRow);
-            if (!reader.Read())
-            {
-                return null;
-            }
+            Interlocked.Decrement(ref _idleLookupCount);
+        }
 
-            return new AccountView(
-                account,
-                Currency.Parse(reader.GetString(0)),
-                SqliteCodec.ParseStatus(reader.GetString(1)),
-                reader.GetInt64(2),
-                reader.GetInt64(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4),
-                reader.GetInt64(5),
-                SqliteCodec.ParseTime(reader.GetString(6)),
-                SqliteCodec.ParseTime(reader.GetString(7)));
+        lookup ??= AccountLookup.Open(_readConnectionString);
+        AccountView? view;
+        try
+        {
+            view = lookup.Find(account);
+        }
+        catch
+        {
+            lookup.Dispose(); // a failed connection is not reused
+            throw;
+        }
+
+        if (Interlocked.Increment(ref _idleLookupCount) <= MaxIdleLookups)
+        {
+            _idleLookups.Enqueue(lookup);
+            if (Volatile.Read(ref _disposed))
+            {
+                CloseIdleLookups(); // disposed while this read ran: do not leave its connection open
+            }
+        }
+        else
+        {
+            Interlocked.Decrement(ref _idleLookupCount);
+            lookup.Dispose();
+        }
+
+        return Task.FromResult(view);
+    }
+
+    private void CloseIdleLookups()
+    {
+        while (_idleLookups.TryDequeue(out var lookup))
+        {
+            Interlocked.Decrement(ref _idleLookupCount);
+            lookup.Dispose();
         }
     }
 
@@ -221,7 +248,9 @@ public sealed class SqliteReadStore : IReadStore, IAsyncDisposable
                 return;
             }
 
-            _disposed = true;
+            Volatile.Write(ref _disposed, true);
+            CloseIdleLookups();
+
             // Close idle pooled readers first, so the writer is the last connection: closing it checkpoints
             // the WAL into the main file and removes the -wal/-shm files.
             using (var probe = new SqliteConnection(_readConnectionString))
@@ -254,6 +283,72 @@ public sealed class SqliteReadStore : IReadStore, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A read connection kept open with the account lookup prepared on it. Opening a pooled connection, building an
+    /// ADO.NET command and preparing the statement for every balance read cost more than the lookup itself. No
+    /// transaction is held between uses: each lookup reads the last committed snapshot, as a fresh connection would.
+    /// </summary>
+    private sealed class AccountLookup : IDisposable
+    {
+        private readonly SqliteConnection _connection;
+        private readonly RawStatement _select;
+
+        private AccountLookup(SqliteConnection connection)
+        {
+            _connection = connection;
+            _select = new RawStatement(connection.Handle ?? throw new InvalidOperationException("the read connection is not open"),
+                SqliteSql.RawSelectAccount);
+        }
+
+        public static AccountLookup Open(string connectionString)
+        {
+            var connection = new SqliteConnection(connectionString);
+            try
+            {
+                connection.Open();
+                return new AccountLookup(connection);
+            }
+            catch
+            {
+                connection.Dispose();
+                throw;
+            }
+        }
+
+        public AccountView? Find(AccountId account) => Find(_select, account);
+
+        /// <summary>Runs <see cref="SqliteSql.RawSelectAccount"/> on <paramref name="select"/> and resets it.</summary>
+        public static AccountView? Find(RawStatement select, AccountId account)
+        {
+            select.Bind(1, account.Value);
+            try
+            {
+                return select.Step()
+                    ? new AccountView(
+                        account,
+                        Currency.Parse(select.Text(0) ?? ""),
+                        SqliteCodec.ParseStatus(select.Text(1) ?? ""),
+                        select.Int64(2),
+                        select.Int64(3),
+                        select.Text(4),
+                        select.Int64(5),
+                        SqliteCodec.ParseTime(select.Text(6) ?? ""),
+                        SqliteCodec.ParseTime(select.Text(7) ?? ""))
+                    : null;
+            }
+            finally
+            {
+                select.Reset();
+            }
+        }
+
+        public void Dispose()
+        {
+            _select.Dispose();
+            _connection.Dispose();
+        }
+    }
+
     /// <summary>The dedicated writer connection with its prepared statements. Used only under the write lock.</summary>
     private sealed class Writer : IDisposable
     {
@@ -276,7 +371,7 @@ public sealed class SqliteReadStore : IReadStore, IAsyncDisposable
             _db = connection.Handle ?? throw new InvalidOperationException("the writer connection is not open");
             _begin = new RawStatement(_db, "BEGIN IMMEDIATE");
             _commit = new RawStatement(_db, "COMMIT");
-            _selectAccount = new RawStatement(_db, SqliteSql.WriterSelectAccount);
+            _selectAccount = new RawStatement(_db, SqliteSql.RawSelectAccount);
             _upsertAccount = new RawStatement(_db, SqliteSql.WriterUpsertAccount);
             _insertTransaction = new RawStatement(_db, SqliteSql.WriterInsertTransaction);
             _upsertCheckpoint = new RawStatement(_db, SqliteSql.WriterUpsertCheckpoint);
@@ -405,23 +500,7 @@ public sealed class SqliteReadStore : IReadStore, IAsyncDisposable
                 return touched;
             }
 
-            touched = new TouchedView();
-            _selectAccount.Bind(1, account.Value);
-            if (_selectAccount.Step())
-            {
-                touched.View = new AccountView(
-                    account,
-                    Currency.Parse(_selectAccount.Text(0) ?? ""),
-                    SqliteCodec.ParseStatus(_selectAccount.Text(1) ?? ""),
-                    _selectAccount.Int64(2),
-                    _selectAccount.Int64(3),
-                    _selectAccount.Text(4),
-                    _selectAccount.Int64(5),
-                    SqliteCodec.ParseTime(_selectAccount.Text(6) ?? ""),
-                    SqliteCodec.ParseTime(_selectAccount.Text(7) ?? ""));
-            }
-
-            _selectAccount.Reset();
+            touched = new TouchedView { View = AccountLookup.Find(_selectAccount, account) };
             _touched.Add(account, touched);
             _touchedOrder.Add(touched);
             return touched;

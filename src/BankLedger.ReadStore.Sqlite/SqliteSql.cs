@@ -34,14 +34,10 @@ internal static class SqliteSql
         );
         """;
 
-    public const string SelectAccount = """
-        SELECT currency, status, balance_cents, overdraft_limit_cents, owner, last_sequence, opened_at, last_updated_at
-        FROM accounts WHERE account_id = $account_id
-        """;
+    // Statements run through the raw SQLite API (the writer's, and the balance lookups) bind by position (?N);
+    // see RawStatement.
 
-    // Writer statements bind by position (?N) through the raw SQLite API; see RawStatement.
-
-    public const string WriterSelectAccount = """
+    public const string RawSelectAccount = """
         SELECT currency, status, balance_cents, overdraft_limit_cents, owner, last_sequence, opened_at, last_updated_at
         FROM accounts WHERE account_id = ?1
         """;

@@ -172,4 +172,25 @@ public sealed class SqliteReadStoreTests : IDisposable
         await writer;
         Assert.Equal(200, (await store.GetAccountAsync(a.Account, CancellationToken.None))?.LastSequence);
     }
+
+    [Fact]
+    public async Task Disposing_closes_every_read_connection_so_the_wal_is_folded_into_the_file()
+    {
+        var path = _directory.File("read.db");
+        var store = new SqliteReadStore(path);
+        await store.InitializeAsync(CancellationToken.None);
+        var a = new AccountStream("acc-1");
+        a.Open();
+        await store.ApplyAsync(new ReadModelBatch("p", 1, a.Events), CancellationToken.None);
+        // Concurrent reads leave several open read connections behind for reuse.
+        var reads = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() => store.GetAccountAsync(a.Account, CancellationToken.None))));
+        Assert.All(reads, view => Assert.Equal(1, view?.LastSequence));
+        Assert.True(File.Exists(path + "-wal"));
+
+        await store.DisposeAsync();
+
+        // SQLite removes the WAL only when the last connection to the file closes.
+        Assert.False(File.Exists(path + "-wal"));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.GetAccountAsync(a.Account, CancellationToken.None));
+    }
 }
