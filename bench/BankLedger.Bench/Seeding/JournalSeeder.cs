@@ -150,8 +150,11 @@ internal static class JournalSeeder
             }
             import.Complete();
         }
-        // A database that grew by a million rows would have been auto-analyzed by now; do it at once.
-        using (var analyze = new NpgsqlCommand("ANALYZE journal;", connection) { CommandTimeout = 600 }) analyze.ExecuteNonQuery();
+        // A database that grew by a million rows would soon be vacuumed and analyzed by autovacuum; do both now, in
+        // set-up, so that work (statistics, the visibility map, every new row's hint bits) does not share the two
+        // cores with the measurements that follow. With ANALYZE alone, recovery measured 20-22 ms in full runs
+        // against 16-17 ms isolated.
+        using (var vacuum = new NpgsqlCommand("VACUUM (ANALYZE) journal;", connection) { CommandTimeout = 600 }) vacuum.ExecuteNonQuery();
         return written;
     }
 }
