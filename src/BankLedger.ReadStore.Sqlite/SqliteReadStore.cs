@@ -1,8 +1,8 @@
-using System.Collections.Concurrent;
 using System.Data;
 using BankLedger.Domain;
 using BankLedger.Projections;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.ObjectPool;
 using SQLitePCL;
 
 namespace BankLedger.ReadStore.Sqlite;
@@ -20,10 +20,9 @@ public sealed class SqliteReadStore : IReadStore, IAsyncDisposable
     private readonly string _readConnectionString;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
-    // Balance reads reuse open connections with the lookup already prepared (see AccountLookup).
-    private const int MaxIdleLookups = 32;
-    private readonly ConcurrentQueue<AccountLookup> _idleLookups = new();
-    private int _idleLookupCount;
+    // Balance reads reuse open connections with the lookup already prepared (see AccountLookup). The pool disposes
+    // what it does not keep, and everything it holds when it is disposed.
+    private readonly ObjectPool<AccountLookup> _lookups;
 
     // Guarded by _writeLock.
     private Writer? _writer;
@@ -54,6 +53,7 @@ public sealed class SqliteReadStore : IReadStore, IAsyncDisposable
             Mode = SqliteOpenMode.ReadWrite,
             Pooling = true,
         }.ToString();
+        _lookups = new DefaultObjectPoolProvider { MaximumRetained = 32 }.Create(new AccountLookup.Policy(_readConnectionString));
     }
 
     /// <summary>Absolute path of the database file.</summary>
@@ -152,13 +152,7 @@ public sealed class SqliteReadStore : IReadStore, IAsyncDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         cancellationToken.ThrowIfCancellationRequested();
-        var lookup = _idleLookups.TryDequeue(out var idle) ? idle : null;
-        if (lookup is not null)
-        {
-            Interlocked.Decrement(ref _idleLookupCount);
-        }
-
-        lookup ??= AccountLookup.Open(_readConnectionString);
+        var lookup = _lookups.Get();
         AccountView? view;
         try
         {
@@ -170,30 +164,8 @@ public sealed class SqliteReadStore : IReadStore, IAsyncDisposable
             throw;
         }
 
-        if (Interlocked.Increment(ref _idleLookupCount) <= MaxIdleLookups)
-        {
-            _idleLookups.Enqueue(lookup);
-            if (Volatile.Read(ref _disposed))
-            {
-                CloseIdleLookups(); // disposed while this read ran: do not leave its connection open
-            }
-        }
-        else
-        {
-            Interlocked.Decrement(ref _idleLookupCount);
-            lookup.Dispose();
-        }
-
+        _lookups.Return(lookup);
         return Task.FromResult(view);
-    }
-
-    private void CloseIdleLookups()
-    {
-        while (_idleLookups.TryDequeue(out var lookup))
-        {
-            Interlocked.Decrement(ref _idleLookupCount);
-            lookup.Dispose();
-        }
     }
 
     public async Task<TransactionPage> GetTransactionsAsync(
@@ -248,8 +220,8 @@ public sealed class SqliteReadStore : IReadStore, IAsyncDisposable
                 return;
             }
 
-            Volatile.Write(ref _disposed, true);
-            CloseIdleLookups();
+            _disposed = true;
+            ((IDisposable)_lookups).Dispose();
 
             // Close idle pooled readers first, so the writer is the last connection: closing it checkpoints
             // the WAL into the main file and removes the -wal/-shm files.
@@ -317,6 +289,13 @@ public sealed class SqliteReadStore : IReadStore, IAsyncDisposable
         }
 
         public AccountView? Find(AccountId account) => Find(_select, account);
+
+        public sealed class Policy(string connectionString) : IPooledObjectPolicy<AccountLookup>
+        {
+            public AccountLookup Create() => Open(connectionString);
+
+            public bool Return(AccountLookup lookup) => true;
+        }
 
         /// <summary>Runs <see cref="SqliteSql.RawSelectAccount"/> on <paramref name="select"/> and resets it.</summary>
         public static AccountView? Find(RawStatement select, AccountId account)
