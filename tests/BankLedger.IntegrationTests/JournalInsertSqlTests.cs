@@ -84,7 +84,7 @@ public sealed class JournalInsertSqlTests
         var config = new JournalConfig(hocon);
         if (ours)
         {
-            Assert.True(JournalInsertSql.Setup(provider, providerName, connectionString).TryGetDataOptionsFor(JournalInsertSql.JournalPluginId, out var options));
+            Assert.True(JournalInsertSql.Setup(provider, connectionString).TryGetDataOptionsFor(JournalInsertSql.JournalPluginId, out var options));
             config = config.WithDataOptions(options!);
         }
         var factory = new AkkaPersistenceDataConnectionFactory(config);

@@ -18,10 +18,7 @@ internal static class AkkaComposition
     public static AkkaConfigurationBuilder AddLedgerPersistence(this AkkaConfigurationBuilder builder, NodeSettings settings) =>
         builder
             .AddHocon(PersistenceConfiguration.Build(settings), HoconAddMode.Prepend)
-            .AddSetup(JournalInsertSql.Setup(
-                settings.JournalProvider,
-                PersistenceConfiguration.ProviderName(settings.JournalProvider),
-                settings.JournalConnectionString))
+            .AddSetup(JournalInsertSql.Setup(settings.JournalProvider, settings.JournalConnectionString))
             .WithCustomSerializer("bankledger", [typeof(AccountEvent), typeof(AccountState)], system => new LedgerSerializer(system));
 
     public static AkkaConfigurationBuilder AddLedgerCluster(this AkkaConfigurationBuilder builder, NodeSettings settings)

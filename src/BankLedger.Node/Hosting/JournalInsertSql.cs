@@ -34,8 +34,9 @@ internal static class JournalInsertSql
 
     /// <summary>The journal plugin's linq2db options: same provider name and connection string as its HOCON, with a
     /// provider that caches the INSERT's SQL.</summary>
-    public static MultiDataOptionsSetup Setup(JournalProvider provider, string providerName, string connectionString)
+    public static MultiDataOptionsSetup Setup(JournalProvider provider, string connectionString)
     {
+        var providerName = PersistenceConfiguration.ProviderName(provider);
         IDataProvider dataProvider = provider switch
         {
             JournalProvider.Sqlite => new SqliteProvider(providerName),
