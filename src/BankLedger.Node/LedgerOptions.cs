@@ -18,6 +18,17 @@ public sealed class LedgerOptions
     public ReadStoreOptions ReadStore { get; set; } = new();
     public ClusterNodeOptions Cluster { get; set; } = new();
     public HttpOptions Http { get; set; } = new();
+    public GcOptions Gc { get; set; } = new();
+}
+
+public sealed class GcOptions
+{
+    /// <summary>
+    /// Bytes the node may allocate before it collects generation 0 itself, which keeps each pause short
+    /// (see <c>Hosting/GcPacer.cs</c>); 0 leaves collections to the runtime alone. Applies under server GC (the
+    /// node's default).
+    /// </summary>
+    public long Gen0BudgetBytes { get; set; } = 4 * 1024 * 1024;
 }
 
 public sealed class JournalOptions

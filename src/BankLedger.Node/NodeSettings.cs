@@ -24,7 +24,8 @@ public sealed record NodeSettings(
     string ClusterHostname,
     int ClusterPort,
     IReadOnlyList<string> SeedNodes,
-    HttpOptions Http)
+    HttpOptions Http,
+    long GcGen0BudgetBytes)
 {
     public static readonly IReadOnlySet<string> KnownRoles = new HashSet<string> { "gateway", "ledger", "projection", "query" };
 
@@ -78,11 +79,14 @@ public sealed record NodeSettings(
             throw new LedgerConfigurationException("Ledger:Http:CommandTimeout", "must be positive.");
         if (options.Http.ReadYourWritesTimeout < TimeSpan.Zero)
             throw new LedgerConfigurationException("Ledger:Http:ReadYourWritesTimeout", "must not be negative.");
+        if (options.Gc.Gen0BudgetBytes < 0)
+            throw new LedgerConfigurationException("Ledger:Gc:Gen0BudgetBytes", $"must be 0 (off) or a number of bytes (got {options.Gc.Gen0BudgetBytes}).");
 
         return new NodeSettings(
             dataDirectory, roles, options.SnapshotEvery, journalProvider, journalConnection, sqliteJournalPath,
             readStoreProvider, Path.Combine(dataDirectory, "readmodel.db"), elasticsearch,
-            Require(options.Cluster.Hostname, "Ledger:Cluster:Hostname"), options.Cluster.Port, seeds, options.Http);
+            Require(options.Cluster.Hostname, "Ledger:Cluster:Hostname"), options.Cluster.Port, seeds, options.Http,
+            options.Gc.Gen0BudgetBytes);
     }
 
     private static ElasticsearchReadStoreOptions ResolveElasticsearch(ElasticsearchOptions es)

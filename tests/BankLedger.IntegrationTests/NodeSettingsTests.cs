@@ -29,6 +29,7 @@ public sealed class NodeSettingsTests
         Assert.Equal("/srv/ledger/data/readmodel.db", settings.ReadStorePath);
         Assert.Empty(settings.SeedNodes);
         Assert.Equal(TimeSpan.FromSeconds(2), settings.Http.ReadYourWritesTimeout);
+        Assert.Equal(4 * 1024 * 1024, settings.GcGen0BudgetBytes);
     }
 
     [Fact]
@@ -44,7 +45,8 @@ public sealed class NodeSettingsTests
             ("Ledger:Cluster:Port", "4053"),
             ("Ledger:Cluster:SeedNodes", "akka.tcp://bankledger@10.1.2.3:4053, akka.tcp://bankledger@10.1.2.4:4053"),
             ("Ledger:Http:CommandTimeout", "00:00:03"),
-            ("Ledger:Http:ReadYourWritesTimeout", "00:00:00.500"));
+            ("Ledger:Http:ReadYourWritesTimeout", "00:00:00.500"),
+            ("Ledger:Gc:Gen0BudgetBytes", "0"));
         Assert.Equal("/var/lib/ledger", settings.DataDirectory);
         Assert.Equal(["gateway", "query"], settings.Roles.Order());
         Assert.Equal(25, settings.SnapshotEvery);
@@ -58,6 +60,7 @@ public sealed class NodeSettingsTests
         Assert.Equal(2, settings.SeedNodes.Count);
         Assert.Equal(TimeSpan.FromSeconds(3), settings.Http.CommandTimeout);
         Assert.Equal(TimeSpan.FromMilliseconds(500), settings.Http.ReadYourWritesTimeout);
+        Assert.Equal(0, settings.GcGen0BudgetBytes);
     }
 
     [Theory]
@@ -70,6 +73,7 @@ public sealed class NodeSettingsTests
     [InlineData("Ledger:Cluster:SeedNodes", "not an address", "Ledger:Cluster:SeedNodes")]
     [InlineData("Ledger:Http:CommandTimeout", "00:00:00", "Ledger:Http:CommandTimeout")]
     [InlineData("Ledger:DataDirectory", " ", "Ledger:DataDirectory")]
+    [InlineData("Ledger:Gc:Gen0BudgetBytes", "-1", "Ledger:Gc:Gen0BudgetBytes")]
     public void Invalid_values_name_their_key(string key, string value, string namedKey)
     {
         var error = Assert.Throws<LedgerConfigurationException>(() => Resolve((key, value)));

@@ -26,8 +26,14 @@ internal static class CrudScenario
         }
 
         var benchDll = typeof(CrudServer).Assembly.Location;
-        // Same GC flavour as the ledger node (an ASP.NET Core app: server GC).
-        var environment = new Dictionary<string, string> { ["DOTNET_gcServer"] = "1" };
+        // The ledger node's runtime settings: server GC without DATAS (see its project file), and the runtime's
+        // default thread-pool spinning, which this executable's own configuration (the load generator's) turns off.
+        var environment = new Dictionary<string, string>
+        {
+            ["DOTNET_gcServer"] = "1",
+            ["DOTNET_GCDynamicAdaptationMode"] = "0",
+            ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "70",
+        };
         await using var service = ChildProcess.Start("crud service", benchDll,
             ["--store", store, "--db", database, "--accounts", profile.Accounts.ToString(System.Globalization.CultureInfo.InvariantCulture)],
             environment, CrudServer.Mode);
