@@ -28,7 +28,7 @@ public sealed class GcOptions
     /// (see <c>Hosting/GcPacer.cs</c>); 0 leaves collections to the runtime alone. Applies under server GC (the
     /// node's default).
     /// </summary>
-    public long Gen0BudgetBytes { get; set; } = 4 * 1024 * 1024;
+    public long Gen0BudgetBytes { get; set; } = 2 * 1024 * 1024;
 }
 
 public sealed class JournalOptions

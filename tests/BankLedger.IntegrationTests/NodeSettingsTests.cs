@@ -29,7 +29,7 @@ public sealed class NodeSettingsTests
         Assert.Equal("/srv/ledger/data/readmodel.db", settings.ReadStorePath);
         Assert.Empty(settings.SeedNodes);
         Assert.Equal(TimeSpan.FromSeconds(2), settings.Http.ReadYourWritesTimeout);
-        Assert.Equal(4 * 1024 * 1024, settings.GcGen0BudgetBytes);
+        Assert.Equal(2 * 1024 * 1024, settings.GcGen0BudgetBytes);
     }
 
     [Fact]

@@ -106,8 +106,15 @@ internal static class LedgerScenario
 
             if (options.Runs("write"))
             {
-                var max = await context.MaxRateAsync(
-                    rate => OpenLoop.RunAsync(client, context.Step("ledger", "write", uniform, rate), deposits.Create), Settle, at1000);
+                // Each step's cost too: whether a failed rate ran out of CPU (machine near 100 % busy) or waited on something.
+                var max = await context.MaxRateAsync(async rate =>
+                {
+                    Task<CostMeter?>? meter = null;
+                    var step = await OpenLoop.RunAsync(client, context.Step("ledger", "write", uniform, rate), deposits.Create,
+                        onRecordingStarts: () => meter = CostMeter.StartAsync(node));
+                    await RecordCostAsync(context, node, meter, step, "write_step", $"at_{rate}");
+                    return step;
+                }, Settle, at1000);
                 results.Set("write_max_rate_p99_under_15ms", max);
                 context.Log($"ledger: uniform max rate {max}/s");
                 await Settle();
