@@ -123,8 +123,14 @@ internal static class LedgerScenario
             if (options.Runs("hot"))
             {
                 var hot = AccountMix.Hot(profile.Accounts, profile.HotAccounts);
-                var max = await context.MaxRateAsync(
-                    rate => OpenLoop.RunAsync(client, context.Step("ledger", "write", hot, rate), deposits.Create), Settle);
+                var max = await context.MaxRateAsync(async rate =>
+                {
+                    Task<CostMeter?>? meter = null;
+                    var step = await OpenLoop.RunAsync(client, context.Step("ledger", "write", hot, rate), deposits.Create,
+                        onRecordingStarts: () => meter = CostMeter.StartAsync(node));
+                    await RecordCostAsync(context, node, meter, step, "hot_step", $"at_{rate}");
+                    return step;
+                }, Settle);
                 results.Set("ledger_hot_max_rate_p99_under_15ms", max);
                 context.Log($"ledger: hot max rate {max}/s");
             }
