@@ -44,6 +44,16 @@ internal static class LedgerScenario
             var settleTimeout = profile.Quick ? TimeSpan.FromSeconds(10) : TimeSpan.FromSeconds(60);
             Task Settle() => node.WaitForProjectionIdleAsync(settleTimeout);
 
+            // One max-rate step with its cost recorded: whether a failed rate ran out of CPU or waited on something.
+            async Task<PhaseResult> CostedStepAsync(AccountMix mix, int rate, string costPrefix)
+            {
+                Task<CostMeter?>? meter = null;
+                var step = await OpenLoop.RunAsync(client, context.Step("ledger", "write", mix, rate), deposits.Create,
+                    onRecordingStarts: () => meter = CostMeter.StartAsync(node));
+                await RecordCostAsync(context, node, meter, step, costPrefix, $"at_{rate}");
+                return step;
+            }
+
             // A fresh process runs tier-0 JIT code for its first seconds under load; steady state is what we measure.
             // Unrecorded deposits at a moderate rate warm the write and projection paths (not part of any key).
             var warmUp = new OpenLoop.Phase("ledger", "write-warm-up", uniform, 500, TimeSpan.Zero, profile.LedgerWarmUp);
@@ -106,15 +116,7 @@ internal static class LedgerScenario
 
             if (options.Runs("write"))
             {
-                // Each step's cost too: whether a failed rate ran out of CPU (machine near 100 % busy) or waited on something.
-                var max = await context.MaxRateAsync(async rate =>
-                {
-                    Task<CostMeter?>? meter = null;
-                    var step = await OpenLoop.RunAsync(client, context.Step("ledger", "write", uniform, rate), deposits.Create,
-                        onRecordingStarts: () => meter = CostMeter.StartAsync(node));
-                    await RecordCostAsync(context, node, meter, step, "write_step", $"at_{rate}");
-                    return step;
-                }, Settle, at1000);
+                var max = await context.MaxRateAsync(rate => CostedStepAsync(uniform, rate, "write_step"), Settle, at1000);
                 results.Set("write_max_rate_p99_under_15ms", max);
                 context.Log($"ledger: uniform max rate {max}/s");
                 await Settle();
@@ -123,14 +125,7 @@ internal static class LedgerScenario
             if (options.Runs("hot"))
             {
                 var hot = AccountMix.Hot(profile.Accounts, profile.HotAccounts);
-                var max = await context.MaxRateAsync(async rate =>
-                {
-                    Task<CostMeter?>? meter = null;
-                    var step = await OpenLoop.RunAsync(client, context.Step("ledger", "write", hot, rate), deposits.Create,
-                        onRecordingStarts: () => meter = CostMeter.StartAsync(node));
-                    await RecordCostAsync(context, node, meter, step, "hot_step", $"at_{rate}");
-                    return step;
-                }, Settle);
+                var max = await context.MaxRateAsync(rate => CostedStepAsync(hot, rate, "hot_step"), Settle);
                 results.Set("ledger_hot_max_rate_p99_under_15ms", max);
                 context.Log($"ledger: hot max rate {max}/s");
             }
