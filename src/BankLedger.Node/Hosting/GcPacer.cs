@@ -1,17 +1,17 @@
 namespace BankLedger.Node.Hosting;
 
 /// <summary>
-/// Collects generation 0 whenever the process has allocated <see cref="Gen0Budget"/> bytes since the last
-/// collection of any kind: a gen-0 budget the node chooses, because the runtime's own is ~200 MB per heap and its
-/// setting for a smaller one (<c>GCgen0MaxBudget</c>) is not honoured on .NET 10 (measured: 3 GCs per 15 s with
-/// and without it, regions and segments alike).
+/// Collects generation 0 whenever the process has allocated its budget of bytes since the last collection of any
+/// kind (<see cref="Gen0Budget"/>): a gen-0 budget the node chooses, because the runtime's own is ~200 MB per
+/// heap and its setting for a smaller one (<c>GCgen0MaxBudget</c>) is not honoured on .NET 10 (measured: 3 GCs
+/// per 15 s with and without it, regions and segments alike).
 /// </summary>
 /// <remarks>
 /// A gen-0 pause is proportional to what happened since the previous one: the objects still alive (every account
 /// touched leaves its new state), the old objects written to (card marking), the finalizable objects created
 /// (Microsoft.Data.Sqlite leaves one per journal transaction). At 1,000 deposits/s the runtime collected every
 /// ~5–14 s and each pause stopped every request for 45–70 ms, which set the write P99. Measured at 1,000
-/// deposits/s, 15 s: every 4 MiB, 150 pauses of 1.9–2.6 ms; every 2 MiB, 265–300 of 1.4–1.9 ms (write P99 on
+/// deposits/s, 15 s: every 4 MiB, 150 pauses of 1.9–2.6 ms; every 2 MiB, 265–300 of 1.3–1.9 ms (write P99 on
 /// PostgreSQL 5.2 / 5.8 ms against 6.2 / 7.2 with 4 MiB); every 1 MiB, 500 of 1.3 ms, no shorter — what is left
 /// is the fixed cost of stopping the process. More GC time in total (~25 ms/s against 4–9), but no pause long
 /// enough to matter: write P99.9 ~9 ms instead of 58, and 2,000 deposits/s hold P99 ≤ 15 ms. An idle
@@ -24,8 +24,6 @@ internal sealed class GcPacer(long gen0Budget, ILogger<GcPacer> logger) : Backgr
 
     private long _inducedCollections;
     private long _checks;
-
-    public long Gen0Budget => gen0Budget;
 
     /// <summary>Collections this pacer asked for (the runtime's own are not counted).</summary>
     public long InducedCollections => Interlocked.Read(ref _inducedCollections);
