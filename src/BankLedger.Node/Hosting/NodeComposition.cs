@@ -34,10 +34,7 @@ public static class NodeComposition
         // Only server GC needs pacing: its own gen-0 budget is ~200 MB per heap. Workstation GC (e.g. a node hosted
         // in a test process) sizes gen 0 by the CPU cache, a few MB, and so collects often and briefly already.
         if (settings.GcGen0BudgetBytes > 0 && System.Runtime.GCSettings.IsServerGC)
-        {
-            services.AddSingleton(sp => new GcPacer(settings.GcGen0BudgetBytes, sp.GetRequiredService<ILogger<GcPacer>>()));
-            services.AddHostedService(sp => sp.GetRequiredService<GcPacer>());
-        }
+            services.AddHostedService(sp => new GcPacer(settings.GcGen0BudgetBytes, sp.GetRequiredService<ILogger<GcPacer>>()));
 
         // A query-only node serves from the read store alone: no actor system, no journal, no cluster.
         if (!settings.NeedsActorSystem) return settings;
