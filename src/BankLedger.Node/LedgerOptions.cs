@@ -29,6 +29,13 @@ public sealed class GcOptions
     /// node's default).
     /// </summary>
     public long Gen0BudgetBytes { get; set; } = 2 * 1024 * 1024;
+
+    /// <summary>
+    /// Reference-free memory the node keeps in generation 2 so that background gen-2 collections are rare (see
+    /// <c>Hosting/GcBallast.cs</c>); at most 1/8 of the memory available to the GC; 0 = none. Applies under server
+    /// GC (the node's default). Costs up to that much resident memory.
+    /// </summary>
+    public long Gen2BallastBytes { get; set; } = 512L * 1024 * 1024;
 }
 
 public sealed class JournalOptions

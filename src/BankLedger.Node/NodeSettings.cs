@@ -25,7 +25,8 @@ public sealed record NodeSettings(
     int ClusterPort,
     IReadOnlyList<string> SeedNodes,
     HttpOptions Http,
-    long GcGen0BudgetBytes)
+    long GcGen0BudgetBytes,
+    long GcGen2BallastBytes)
 {
     public static readonly IReadOnlySet<string> KnownRoles = new HashSet<string> { "gateway", "ledger", "projection", "query" };
 
@@ -81,12 +82,14 @@ public sealed record NodeSettings(
             throw new LedgerConfigurationException("Ledger:Http:ReadYourWritesTimeout", "must not be negative.");
         if (options.Gc.Gen0BudgetBytes < 0)
             throw new LedgerConfigurationException("Ledger:Gc:Gen0BudgetBytes", $"must be 0 (off) or a number of bytes (got {options.Gc.Gen0BudgetBytes}).");
+        if (options.Gc.Gen2BallastBytes < 0)
+            throw new LedgerConfigurationException("Ledger:Gc:Gen2BallastBytes", $"must be 0 (none) or a number of bytes (got {options.Gc.Gen2BallastBytes}).");
 
         return new NodeSettings(
             dataDirectory, roles, options.SnapshotEvery, journalProvider, journalConnection, sqliteJournalPath,
             readStoreProvider, Path.Combine(dataDirectory, "readmodel.db"), elasticsearch,
             Require(options.Cluster.Hostname, "Ledger:Cluster:Hostname"), options.Cluster.Port, seeds, options.Http,
-            options.Gc.Gen0BudgetBytes);
+            options.Gc.Gen0BudgetBytes, options.Gc.Gen2BallastBytes);
     }
 
     private static ElasticsearchReadStoreOptions ResolveElasticsearch(ElasticsearchOptions es)

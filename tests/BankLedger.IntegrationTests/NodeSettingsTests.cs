@@ -30,6 +30,7 @@ public sealed class NodeSettingsTests
         Assert.Empty(settings.SeedNodes);
         Assert.Equal(TimeSpan.FromSeconds(2), settings.Http.ReadYourWritesTimeout);
         Assert.Equal(2 * 1024 * 1024, settings.GcGen0BudgetBytes);
+        Assert.Equal(512L * 1024 * 1024, settings.GcGen2BallastBytes);
     }
 
     [Fact]
@@ -46,7 +47,8 @@ public sealed class NodeSettingsTests
             ("Ledger:Cluster:SeedNodes", "akka.tcp://bankledger@10.1.2.3:4053, akka.tcp://bankledger@10.1.2.4:4053"),
             ("Ledger:Http:CommandTimeout", "00:00:03"),
             ("Ledger:Http:ReadYourWritesTimeout", "00:00:00.500"),
-            ("Ledger:Gc:Gen0BudgetBytes", "0"));
+            ("Ledger:Gc:Gen0BudgetBytes", "0"),
+            ("Ledger:Gc:Gen2BallastBytes", "1048576"));
         Assert.Equal("/var/lib/ledger", settings.DataDirectory);
         Assert.Equal(["gateway", "query"], settings.Roles.Order());
         Assert.Equal(25, settings.SnapshotEvery);
@@ -61,6 +63,7 @@ public sealed class NodeSettingsTests
         Assert.Equal(TimeSpan.FromSeconds(3), settings.Http.CommandTimeout);
         Assert.Equal(TimeSpan.FromMilliseconds(500), settings.Http.ReadYourWritesTimeout);
         Assert.Equal(0, settings.GcGen0BudgetBytes);
+        Assert.Equal(1_048_576, settings.GcGen2BallastBytes);
     }
 
     [Theory]
@@ -74,6 +77,7 @@ public sealed class NodeSettingsTests
     [InlineData("Ledger:Http:CommandTimeout", "00:00:00", "Ledger:Http:CommandTimeout")]
     [InlineData("Ledger:DataDirectory", " ", "Ledger:DataDirectory")]
     [InlineData("Ledger:Gc:Gen0BudgetBytes", "-1", "Ledger:Gc:Gen0BudgetBytes")]
+    [InlineData("Ledger:Gc:Gen2BallastBytes", "-1", "Ledger:Gc:Gen2BallastBytes")]
     public void Invalid_values_name_their_key(string key, string value, string namedKey)
     {
         var error = Assert.Throws<LedgerConfigurationException>(() => Resolve((key, value)));

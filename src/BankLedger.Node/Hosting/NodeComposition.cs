@@ -35,6 +35,9 @@ public static class NodeComposition
         // in a test process) sizes gen 0 by the CPU cache, a few MB, and so collects often and briefly already.
         if (settings.GcGen0BudgetBytes > 0 && System.Runtime.GCSettings.IsServerGC)
             services.AddHostedService(sp => new GcPacer(settings.GcGen0BudgetBytes, sp.GetRequiredService<ILogger<GcPacer>>()));
+        // Likewise server GC only: a test process hosting many nodes keeps its memory (and its start-up time).
+        if (settings.GcGen2BallastBytes > 0 && System.Runtime.GCSettings.IsServerGC)
+            services.AddHostedService(_ => new GcBallast(settings.GcGen2BallastBytes));
 
         // A query-only node serves from the read store alone: no actor system, no journal, no cluster.
         if (!settings.NeedsActorSystem) return settings;
