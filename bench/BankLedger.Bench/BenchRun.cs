@@ -50,28 +50,13 @@ internal static class BenchRun
         try
         {
             if (options.Runs("raw")) await RawScenario.RunAsync(context);
-            if (options.Runs("crud"))
-            {
-                WriteBack.Flush(context, "crud");
-                await CrudScenario.RunAsync(context);
-            }
+            if (options.Runs("crud")) await CrudScenario.RunAsync(context);
             var ledger = options.Runs("write") || options.Runs("read") || options.Runs("hot");
             LedgerNode? reuse = null;
             if (options.Runs("recovery") || options.Runs("rebuild"))
-            {
-                WriteBack.Flush(context, "seeding the journal");
                 (reuse, _) = await SeededJournalScenario.RunAsync(context, options.Runs("rebuild"), options.Runs("recovery"), keepNode: ledger);
-            }
-            if (ledger)
-            {
-                WriteBack.Flush(context, "the ledger's write, read and hot phases");
-                await LedgerScenario.RunAsync(context, reuse);
-            }
-            if (options.Runs("es"))
-            {
-                WriteBack.Flush(context, "es");
-                await ElasticsearchScenario.RunAsync(context);
-            }
+            if (ledger) await LedgerScenario.RunAsync(context, reuse);
+            if (options.Runs("es")) await ElasticsearchScenario.RunAsync(context);
         }
         catch (Exception e)
         {

@@ -86,7 +86,6 @@ internal static class SeededJournalScenario
 
         if (recovery)
         {
-            WriteBack.Flush(context, "the cold start");
             context.Log("recovery: starting node C (gateway,ledger) cold on the same journal");
             var (nodeC, _) = await LedgerNode.StartAsync(context.Node, dataDirectory, postgres, roles: "gateway,ledger");
             await using (nodeC)
