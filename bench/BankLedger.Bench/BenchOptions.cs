@@ -25,6 +25,7 @@ internal sealed record BenchOptions
                                   DOTNET_GCgen0size=0x1000000 to try a runtime setting; recorded in the JSON
           --note TEXT             free text stored in the JSON (e.g. "shared machine")
           --keep                  keep the run's data folder (default: deleted at the end)
+          --latency-log DIR       write every recorded request's send time and latency, one file per phase
         """;
 
     public required IReadOnlySet<string> Scenarios { get; init; }
@@ -37,6 +38,7 @@ internal sealed record BenchOptions
     public IReadOnlyDictionary<string, string> NodeEnvironment { get; init; } = new Dictionary<string, string>();
     public string? Note { get; init; }
     public bool Keep { get; init; }
+    public string? LatencyLogDirectory { get; init; }
     public bool ShowHelp { get; init; }
 
     public bool Runs(string scenario) => Scenarios.Contains(scenario);
@@ -58,7 +60,7 @@ internal sealed record BenchOptions
         }
 
         bool quick = false, keep = false;
-        string? json = null, markdown = null, pg = null, nodeDll = null, note = null;
+        string? json = null, markdown = null, pg = null, nodeDll = null, note = null, latencyLog = null;
         var store = StoreKind.Sqlite;
         var nodeEnvironment = new SortedDictionary<string, string>(StringComparer.Ordinal);
         for (var i = 1; i < args.Count; i++)
@@ -73,6 +75,7 @@ internal sealed record BenchOptions
                 case "--pg": pg = Value(); break;
                 case "--node-dll": nodeDll = Value(); break;
                 case "--note": note = Value(); break;
+                case "--latency-log": latencyLog = Value(); break;
                 case "--node-env":
                     var assignment = Value();
                     var equals = assignment.IndexOf('=');
@@ -99,7 +102,7 @@ internal sealed record BenchOptions
         {
             Scenarios = scenarios, Quick = quick, JsonPath = json, MarkdownPath = markdown, Store = store,
             PostgresConnection = store == StoreKind.PostgreSql ? pg : null, NodeDll = nodeDll, Note = note, Keep = keep,
-            NodeEnvironment = nodeEnvironment,
+            NodeEnvironment = nodeEnvironment, LatencyLogDirectory = latencyLog,
         };
     }
 }

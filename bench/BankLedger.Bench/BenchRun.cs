@@ -1,5 +1,6 @@
 using System.Globalization;
 using BankLedger.Bench.Infrastructure;
+using BankLedger.Bench.Load;
 using BankLedger.Bench.Reporting;
 using BankLedger.Bench.Scenarios;
 using Microsoft.Data.Sqlite;
@@ -31,6 +32,7 @@ internal static class BenchRun
             results.Set("node_environment", string.Join(" ", options.NodeEnvironment.Select(e => $"{e.Key}={e.Value}")));
 
         await using var postgres = options.PostgresConnection is null ? null : new PostgresServer(options.PostgresConnection);
+        OpenLoop.LatencyLogDirectory = options.LatencyLogDirectory;
         var context = new BenchContext
         {
             Options = options,

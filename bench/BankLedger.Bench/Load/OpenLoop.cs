@@ -19,6 +19,14 @@ internal static partial class OpenLoop
 {
     private const long HighestMicros = 60_000_000;
 
+    /// <summary>
+    /// Where to write each phase's per-request log (<c>--latency-log</c>), or null. One line per recorded request:
+    /// its due time since recording started, its latency, and its due time on the monotonic clock
+    /// (<see cref="Stopwatch"/>, CLOCK_MONOTONIC on Linux), so it can be lined up with samples taken by other
+    /// processes — how this project found what stalls a node for tens of milliseconds.
+    /// </summary>
+    public static string? LatencyLogDirectory { get; set; }
+
     /// <param name="StopOnBacklog">
     /// Max-rate steps stop early once a second of requests is queued (the step has failed for certain); the
     /// fixed-rate phases that produce headline keys never do, so their percentiles cover the whole phase.
@@ -96,6 +104,7 @@ internal static partial class OpenLoop
         }
 
         var recordedFrom = Volatile.Read(ref state.RecordStart);
+        if (LatencyLogDirectory is { } logDirectory) WriteLatencyLog(logDirectory, phase, state.Requests, recordedFrom);
         var lastCompletion = Math.Max(Interlocked.Read(ref state.LastCompletion), recordedFrom + (long)(phase.Duration.TotalSeconds * frequency));
         var seconds = (double)(lastCompletion - recordedFrom) / frequency;
         double Ms(long micros) => micros / 1000.0;
@@ -149,6 +158,7 @@ internal static partial class OpenLoop
         {
             // Errors are recorded too: a fast 503 must not hide behind the successes' percentiles, nor the other way round.
             latency.RecordValue(Math.Clamp((end - due) * 1_000_000 / Stopwatch.Frequency, 1, HighestMicros));
+            state.Requests?.Enqueue((due, end));
             if (error is null) Interlocked.Increment(ref state.Ok);
             else state.CountError(error, 1);
             long seen;
@@ -161,6 +171,8 @@ internal static partial class OpenLoop
 
     private sealed class State
     {
+        /// <summary>Due and end timestamps of every recorded request, kept only for <see cref="LatencyLogDirectory"/>.</summary>
+        public readonly System.Collections.Concurrent.ConcurrentQueue<(long Due, long End)>? Requests = LatencyLogDirectory is null ? null : new();
         public long Sent;
         public long Ok;
         public long InFlight;
@@ -182,6 +194,16 @@ internal static partial class OpenLoop
         {
             lock (_errors) return new Dictionary<string, long>(_errors);
         }
+    }
+
+    private static void WriteLatencyLog(string directory, Phase phase, IEnumerable<(long Due, long End)>? requests, long recordedFrom)
+    {
+        static string Ms(long ticks) => (ticks * 1000.0 / Stopwatch.Frequency).ToString("F3", System.Globalization.CultureInfo.InvariantCulture);
+        Directory.CreateDirectory(directory);
+        var lines = (requests ?? []).OrderBy(r => r.Due).Select(r => $"{Ms(r.Due - recordedFrom)}\t{Ms(r.End - r.Due)}\t{Ms(r.Due)}");
+        File.WriteAllLines(
+            Path.Combine(directory, $"{phase.System}-{phase.Operation}-{phase.Mix.Name}-{phase.Rate}.tsv"),
+            lines.Prepend("due_ms\tlatency_ms\tdue_monotonic_ms"));
     }
 
     /// <summary>Microsecond sleep (Linux hrtimer; typically wakes within ~60 µs). Thread.Sleep only has milliseconds.</summary>
