@@ -104,7 +104,7 @@ internal static partial class OpenLoop
         }
 
         var recordedFrom = Volatile.Read(ref state.RecordStart);
-        if (LatencyLogDirectory is { } logDirectory) WriteLatencyLog(logDirectory, phase, state.Requests, recordedFrom);
+        if (state.Requests is { } requests) WriteLatencyLog(LatencyLogDirectory!, phase, requests, recordedFrom);
         var lastCompletion = Math.Max(Interlocked.Read(ref state.LastCompletion), recordedFrom + (long)(phase.Duration.TotalSeconds * frequency));
         var seconds = (double)(lastCompletion - recordedFrom) / frequency;
         double Ms(long micros) => micros / 1000.0;
@@ -196,11 +196,11 @@ internal static partial class OpenLoop
         }
     }
 
-    private static void WriteLatencyLog(string directory, Phase phase, IEnumerable<(long Due, long End)>? requests, long recordedFrom)
+    private static void WriteLatencyLog(string directory, Phase phase, IEnumerable<(long Due, long End)> requests, long recordedFrom)
     {
         static string Ms(long ticks) => (ticks * 1000.0 / Stopwatch.Frequency).ToString("F3", System.Globalization.CultureInfo.InvariantCulture);
         Directory.CreateDirectory(directory);
-        var lines = (requests ?? []).OrderBy(r => r.Due).Select(r => $"{Ms(r.Due - recordedFrom)}\t{Ms(r.End - r.Due)}\t{Ms(r.Due)}");
+        var lines = requests.OrderBy(r => r.Due).Select(r => $"{Ms(r.Due - recordedFrom)}\t{Ms(r.End - r.Due)}\t{Ms(r.Due)}");
         File.WriteAllLines(
             Path.Combine(directory, $"{phase.System}-{phase.Operation}-{phase.Mix.Name}-{phase.Rate}.tsv"),
             lines.Prepend("due_ms\tlatency_ms\tdue_monotonic_ms"));

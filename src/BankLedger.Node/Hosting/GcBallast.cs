@@ -18,7 +18,12 @@ namespace BankLedger.Node.Hosting;
 /// allocated uninitialized, but the collections that promote them may copy them: resident memory grew by 155 and
 /// 550 MB in two runs (330 MB without). Each chunk stays below the large-object threshold (85,000 bytes) because
 /// the budget that matters is the small-object heap's. Capped at 1/8 of the memory the GC may use, so a node in
-/// a small container keeps most of its memory for real work.
+/// a small container keeps most of its memory for real work. Start-up: ~50 ms (node ready in 1.08 s against 1.04).
+/// </para>
+/// <para>
+/// This works around the garbage rather than removing it. The deeper fix is less gen-2 garbage per command: the
+/// account's state and its idempotency window are immutable and replaced on every command, so an account idle for
+/// seconds leaves its old, promoted version behind each time. Not attempted yet.
 /// </para>
 /// </remarks>
 internal sealed class GcBallast(long requestedBytes) : IHostedService

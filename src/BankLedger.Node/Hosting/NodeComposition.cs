@@ -31,13 +31,16 @@ public static class NodeComposition
         services.AddSingleton<ProjectionStats>();
         services.AddSingleton<IReadStore>(_ => CreateReadStore(settings));
         services.AddHostedService<ReadStoreInitializer>();
-        // Only server GC needs pacing: its own gen-0 budget is ~200 MB per heap. Workstation GC (e.g. a node hosted
-        // in a test process) sizes gen 0 by the CPU cache, a few MB, and so collects often and briefly already.
-        if (settings.GcGen0BudgetBytes > 0 && System.Runtime.GCSettings.IsServerGC)
-            services.AddHostedService(sp => new GcPacer(settings.GcGen0BudgetBytes, sp.GetRequiredService<ILogger<GcPacer>>()));
-        // Likewise server GC only: a test process hosting many nodes keeps its memory (and its start-up time).
-        if (settings.GcGen2BallastBytes > 0 && System.Runtime.GCSettings.IsServerGC)
-            services.AddHostedService(_ => new GcBallast(settings.GcGen2BallastBytes));
+        // GC tuning for server GC, the node's default, only. Its gen-0 budget is ~200 MB per heap, so the node paces
+        // gen 0 itself; workstation GC (e.g. a node hosted in a test process) sizes gen 0 by the CPU cache and so
+        // collects often and briefly already. The ballast likewise: a test process hosting many nodes keeps its memory.
+        if (System.Runtime.GCSettings.IsServerGC)
+        {
+            if (settings.GcGen0BudgetBytes > 0)
+                services.AddHostedService(sp => new GcPacer(settings.GcGen0BudgetBytes, sp.GetRequiredService<ILogger<GcPacer>>()));
+            if (settings.GcGen2BallastBytes > 0)
+                services.AddHostedService(_ => new GcBallast(settings.GcGen2BallastBytes));
+        }
 
         // A query-only node serves from the read store alone: no actor system, no journal, no cluster.
         if (!settings.NeedsActorSystem) return settings;
