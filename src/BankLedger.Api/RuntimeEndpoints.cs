@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Routing;
 namespace BankLedger.Api;
 
 /// <summary>
-/// <c>GET /v1/admin/runtime</c>: the process's cumulative CPU time, garbage-collector and thread-pool counters.
+/// <c>GET /v1/admin/runtime</c>: the process's cumulative CPU time, garbage-collector, JIT and thread-pool counters.
 /// Cumulative on purpose: a caller (operator, the benchmark) takes two readings and divides the difference by
 /// the work done in between, e.g. CPU milliseconds per command or GC pause milliseconds per second — the numbers
 /// that explain a latency tail on a small machine.
@@ -33,6 +33,13 @@ public static class RuntimeEndpoints
                     last_pause_ms = lastGc.PauseDurations.ToArray().Sum(p => p.TotalMilliseconds),
                     allocated_bytes = GC.GetTotalAllocatedBytes(precise: false),
                     heap_bytes = GC.GetTotalMemory(forceFullCollection: false),
+                },
+                // Tiered compilation keeps recompiling hot methods (tier 0 → instrumented → optimized) in the
+                // background; on two cores that thread competes with requests, so a phase's JIT time is worth seeing.
+                jit = new
+                {
+                    compiled_methods = JitInfo.GetCompiledMethodCount(),
+                    compilation_ms = JitInfo.GetCompilationTime().TotalMilliseconds,
                 },
                 thread_pool = new
                 {

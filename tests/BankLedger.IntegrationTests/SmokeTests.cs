@@ -34,6 +34,9 @@ public sealed class RuntimeEndpointTests
         Assert.Equal(3, after.GetProperty("gc").GetProperty("collections").GetArrayLength());
         Assert.True(after.GetProperty("gc").GetProperty("pause_total_ms").GetDouble() >= before.GetProperty("gc").GetProperty("pause_total_ms").GetDouble());
         Assert.True(after.GetProperty("thread_pool").GetProperty("completed_work_items").GetInt64() > before.GetProperty("thread_pool").GetProperty("completed_work_items").GetInt64());
+        // The first deposits ran code never compiled before in this process (the request path of a new account).
+        Assert.True(after.GetProperty("jit").GetProperty("compiled_methods").GetInt64() > before.GetProperty("jit").GetProperty("compiled_methods").GetInt64());
+        Assert.True(after.GetProperty("jit").GetProperty("compilation_ms").GetDouble() > before.GetProperty("jit").GetProperty("compilation_ms").GetDouble());
     }
 
     private static async Task<System.Text.Json.JsonElement> ReadAsync(HttpClient client)

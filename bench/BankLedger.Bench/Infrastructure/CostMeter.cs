@@ -3,10 +3,11 @@ using System.Text.Json;
 
 namespace BankLedger.Bench.Infrastructure;
 
-/// <summary>Where a phase's time went: CPU of the node, of the load generator and of the machine, and the node's GC.</summary>
+/// <summary>Where a phase's time went: CPU of the node, of the load generator and of the machine, the node's GC and JIT.</summary>
 internal sealed record PhaseCost(
     double NodeCpuMsPerOp, double NodeCores, double BenchCores, double MachineBusyPercent,
-    double GcPauseMsPerSecond, int Collections, double AverageGcPauseMs, double AllocatedKbPerOp)
+    double GcPauseMsPerSecond, int Collections, double AverageGcPauseMs, double AllocatedKbPerOp,
+    long JitMethods, double JitMs)
 {
     /// <summary>Stores the cost under <c>{prefix}_…_{suffix}</c> keys, e.g. write_node_cpu_ms_per_op_at_1000.</summary>
     public void Record(Reporting.Results results, string prefix, string suffix)
@@ -19,11 +20,14 @@ internal sealed record PhaseCost(
         results.Set($"{prefix}_gc_collections_{suffix}", Collections);
         results.Set($"{prefix}_gc_avg_pause_ms_{suffix}", Math.Round(AverageGcPauseMs, 2));
         results.Set($"{prefix}_alloc_kb_per_op_{suffix}", Math.Round(AllocatedKbPerOp, 1));
+        results.Set($"{prefix}_jit_methods_{suffix}", JitMethods);
+        results.Set($"{prefix}_jit_ms_{suffix}", Math.Round(JitMs, 1));
     }
 
     public override string ToString() =>
         $"node {NodeCores:F2} cores ({NodeCpuMsPerOp:F3} ms CPU/op), load generator {BenchCores:F2} cores, machine {MachineBusyPercent:F0}% busy; " +
-        $"GC {Collections} collections, {GcPauseMsPerSecond:F1} ms paused/s (avg {AverageGcPauseMs:F1} ms), {AllocatedKbPerOp:F1} KB allocated/op";
+        $"GC {Collections} collections, {GcPauseMsPerSecond:F1} ms paused/s (avg {AverageGcPauseMs:F1} ms), {AllocatedKbPerOp:F1} KB allocated/op; " +
+        $"JIT {JitMethods} methods, {JitMs:F0} ms";
 }
 
 /// <summary>
@@ -55,12 +59,14 @@ internal sealed class CostMeter
             pause / seconds,
             collections,
             collections == 0 ? 0 : pause / collections,
-            (end.AllocatedBytes - _start.AllocatedBytes) / 1024.0 / operations);
+            (end.AllocatedBytes - _start.AllocatedBytes) / 1024.0 / operations,
+            end.JitMethods - _start.JitMethods,
+            end.JitMs - _start.JitMs);
     }
 
     private sealed record Reading(
         long Timestamp, double NodeCpuMs, double GcPauseMs, int Collections, long AllocatedBytes,
-        double BenchCpuMs, long MachineBusyTicks, long MachineTotalTicks);
+        double BenchCpuMs, long MachineBusyTicks, long MachineTotalTicks, long JitMethods, double JitMs);
 
     private static async Task<Reading?> ReadAsync(LedgerNode node)
     {
@@ -75,9 +81,11 @@ internal sealed class CostMeter
             var collections = gc.GetProperty("collections")[0].GetInt32();
             var (busy, total) = MachineCpuTicks();
             using var self = Process.GetCurrentProcess();
+            var jit = root.GetProperty("jit");
             return new Reading(
                 Stopwatch.GetTimestamp(), root.GetProperty("process_cpu_ms").GetDouble(), gc.GetProperty("pause_total_ms").GetDouble(),
-                collections, gc.GetProperty("allocated_bytes").GetInt64(), self.TotalProcessorTime.TotalMilliseconds, busy, total);
+                collections, gc.GetProperty("allocated_bytes").GetInt64(), self.TotalProcessorTime.TotalMilliseconds, busy, total,
+                jit.GetProperty("compiled_methods").GetInt64(), jit.GetProperty("compilation_ms").GetDouble());
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException)
         {

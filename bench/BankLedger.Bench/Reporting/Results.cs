@@ -96,6 +96,11 @@ internal sealed class Results
             case long l: json.WriteNumber(key, l); break;
             case bool b: json.WriteBoolean(key, b); break;
             case string s: json.WriteString(key, s); break;
+            case IReadOnlyList<double> samples:
+                json.WriteStartArray(key);
+                foreach (var sample in samples) json.WriteNumberValue(Math.Round(sample, 3));
+                json.WriteEndArray();
+                break;
             case IReadOnlyDictionary<string, object?> nested:
                 json.WriteStartObject(key);
                 foreach (var (k, v) in nested) WriteValue(json, k, v);
@@ -157,6 +162,7 @@ internal sealed class Results
         double d when double.IsNaN(d) => "—",
         double d => d.ToString(d >= 100 ? "N0" : "0.###", CultureInfo.InvariantCulture),
         long l => l.ToString("N0", CultureInfo.InvariantCulture),
+        IReadOnlyList<double> samples => string.Join(" / ", samples.Select(s => Format(s))),
         int i => i.ToString("N0", CultureInfo.InvariantCulture),
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
     };

@@ -19,7 +19,8 @@ namespace BankLedger.Bench.Scenarios;
 /// snapshot; 99 more commands bring the account to 99,999 events. Node A is killed.</item>
 /// <item>recovery with snapshot: node C (write side only) starts cold on the same journal; the first command to the
 /// account — recovery from the snapshot at 99,900 plus 99 events, the worst case for SnapshotEvery = 100 — writes
-/// event 100,000.</item>
+/// event 100,000. Repeated with a new node C per cold start, each facing the same worst case one hundred events
+/// later (see <see cref="RecoverFromSnapshotAsync"/>).</item>
 /// <item>Node B (all roles) starts on the same journal with an empty read store (no checkpoint): <c>rebuild</c> is
 /// the rate at which its projection applies everything from offset zero (measured over a capped window).</item>
 /// </list>
@@ -84,23 +85,7 @@ internal static class SeededJournalScenario
             await nodeA.DisposeAsync();
         }
 
-        if (recovery)
-        {
-            context.Log("recovery: starting node C (gateway,ledger) cold on the same journal");
-            var (nodeC, _) = await LedgerNode.StartAsync(context.Node, dataDirectory, postgres, roles: "gateway,ledger");
-            await using (nodeC)
-            {
-                await WarmUpAsync(nodeC, context, warmAccount, "c");
-                var (ms, sequence, attempts) = await nodeC.TimedDepositAsync(RecoveryAccount, $"rec-{context.RunTag}-cold", context.CreatedAt);
-                if (attempts > 1) results.Note($"recovery with snapshot outlasted the node's command timeout ({attempts - 1} × 503, retried)");
-                Expect(sequence, RecoverySeededEvents + SnapshotEvery + 1);
-                results.Set("recovery_ms_100k_events", Math.Round(ms, 2));
-                results.Set("recovery_account_events", sequence);
-                results.Set("recovery_snapshot_at", RecoverySeededEvents + 1);
-                results.Set("recovery_events_replayed_after_snapshot", SnapshotEvery - 1);
-                context.Log($"recovery: first command to an account at {sequence - 1:N0} events, snapshot at {RecoverySeededEvents + 1:N0}: {ms:F1} ms");
-            }
-        }
+        if (recovery) await RecoverFromSnapshotAsync(context, dataDirectory, sqliteJournal, postgres, warmAccount);
         if (!rebuild) return (null, null);
 
         foreach (var file in new[] { "readmodel.db", "readmodel.db-wal", "readmodel.db-shm" }) File.Delete(Path.Combine(dataDirectory, file));
@@ -119,6 +104,54 @@ internal static class SeededJournalScenario
         if (!(completed && keepNode)) return (null, null);
         results.Set("ledger_journal_rows_before_write", JournalSeeder.CountJournalRows(sqliteJournal, postgres));
         return (nodeB, postgres);
+    }
+
+    /// <summary>
+    /// <see cref="Profile.RecoveryColdStarts"/> times: node C starts cold on the journal and the account's first
+    /// command is timed — recovery from a snapshot plus 99 events, then the write. That command crosses a multiple
+    /// of SnapshotEvery (the actor snapshots there), and 99 more bring the account back to the same worst case for
+    /// the next start. <c>recovery_ms_100k_events</c> is the median over the starts; every start is recorded.
+    /// </summary>
+    private static async Task RecoverFromSnapshotAsync(
+        BenchContext context, string dataDirectory, string? sqliteJournal, string? postgres, string warmAccount)
+    {
+        var results = context.Results;
+        var coldStarts = context.Profile.RecoveryColdStarts;
+        var samples = new List<double>();
+        long firstSequence = 0;
+        for (var start = 0; start < coldStarts; start++)
+        {
+            context.Log($"recovery: starting node C (gateway,ledger) cold on the same journal ({start + 1} of {coldStarts})");
+            var (nodeC, _) = await LedgerNode.StartAsync(context.Node, dataDirectory, postgres, roles: "gateway,ledger");
+            await using (nodeC)
+            {
+                await WarmUpAsync(nodeC, context, warmAccount, $"c{start}");
+                var (ms, sequence, attempts) = await nodeC.TimedDepositAsync(RecoveryAccount, $"rec-{context.RunTag}-cold-{start}", context.CreatedAt);
+                if (attempts > 1) results.Note($"recovery with snapshot outlasted the node's command timeout in cold start {start + 1} ({attempts - 1} × 503, retried)");
+                var snapshotAt = RecoverySeededEvents + 1 + start * SnapshotEvery;
+                Expect(sequence, snapshotAt + SnapshotEvery);
+                if (start == 0) firstSequence = sequence;
+                samples.Add(ms);
+                context.Log($"recovery: first command to an account at {sequence - 1:N0} events, snapshot at {snapshotAt:N0}: {ms:F1} ms");
+                if (start + 1 == coldStarts) break;
+                await Task.WhenAll(Enumerable.Range(1, SnapshotEvery - 1)
+                    .Select(i => nodeC.TimedDepositAsync(RecoveryAccount, $"rec-{context.RunTag}-cold-{start}-{i}", context.CreatedAt)));
+                await WaitForSnapshotAsync(sqliteJournal, postgres, sequence);
+            }
+        }
+        results.Set("recovery_ms_100k_events", Math.Round(Median(samples), 2));
+        results.Set("recovery_ms_100k_events_max", Math.Round(samples.Max(), 2));
+        results.Set("recovery_ms_cold_starts", samples.Select(ms => Math.Round(ms, 2)).ToArray());
+        results.Set("recovery_account_events", firstSequence);
+        results.Set("recovery_snapshot_at", RecoverySeededEvents + 1);
+        results.Set("recovery_events_replayed_after_snapshot", SnapshotEvery - 1);
+    }
+
+    private static double Median(IReadOnlyList<double> samples)
+    {
+        var sorted = samples.Order().ToArray();
+        var middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     /// <summary>Measures the rebuild (see <see cref="ProjectionCatchUp"/>) and records the rebuild_* keys.</summary>
