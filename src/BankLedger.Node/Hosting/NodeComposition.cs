@@ -44,6 +44,7 @@ public static class NodeComposition
 
         // A query-only node serves from the read store alone: no actor system, no journal, no cluster.
         if (!settings.NeedsActorSystem) return settings;
+        ReflectionCacheAnchor.HoldStreamInterpreterConstructors();
 
         services.AddAkka(AkkaComposition.SystemName, (akka, _) => akka
             .AddLedgerPersistence(settings)
