@@ -11,8 +11,9 @@ namespace BankLedger.Node.Hosting;
 /// runs a stream for every poll (about a hundred a second). .NET holds a type's reflection data — its constructors,
 /// and the invoke stub it emits and JIT-compiles for a constructor called repeatedly — only weakly. With nothing else
 /// holding it, a gen-0 collection (the node paces about twenty a second) dropped it, and the next polls rebuilt it
-/// and compiled the stub again: about five times a second, a third of all the methods the node compiled in a steady
-/// write phase (listed with <c>DOTNET_JitStdOutFile</c>). A strong reference to the constructors keeps all of it.
+/// and compiled the stub again: 64 of the 214 methods <c>DOTNET_JitStdOutFile</c> listed in 12 s of a steady write
+/// phase; with this anchor, once per process. A strong reference to the constructors keeps all of it. It was the
+/// only type the JIT listed over and over, so it is the only one held.
 /// </remarks>
 internal static class ReflectionCacheAnchor
 {
