@@ -104,10 +104,12 @@ public sealed record ProcessedCommands
     private ProcessedCommands Trim(DateTimeOffset newest)
     {
         var window = this;
-        var horizon = newest - RetainFor;
+        // In UTC ticks rather than newest - RetainFor, which throws for a time within a day of year 1 (a value no
+        // clock produces, but a damaged snapshot can spell one; it must read, or fail as a serialization error).
+        var horizonUtcTicks = newest.UtcTicks - RetainFor.Ticks;
         while (window._count > MinRetained)
         {
-            if (window.Oldest.OccurredAt >= horizon && window._count <= HardCap) break;
+            if (window.Oldest.OccurredAt.UtcTicks >= horizonUtcTicks && window._count <= HardCap) break;
             window = window.EvictOldest();
         }
         return window;
@@ -143,7 +145,7 @@ public sealed record ProcessedCommands
     {
         public static readonly RestoredEntries None = new([]);
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs in recovery; see SnapshotV2Format.Read
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs in recovery; see SnapshotV3Format.Read
         public RestoredEntries(ProcessedCommand[] entries)
         {
             Entries = entries;

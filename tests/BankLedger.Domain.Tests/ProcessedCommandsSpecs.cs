@@ -194,6 +194,18 @@ public sealed class ProcessedCommandsSpecs
         Assert.Equal(entries.Skip(500), restored.OldestFirst);
     }
 
+    /// <summary>No clock says year 1, but a damaged snapshot can; restoring it must not throw from date arithmetic.</summary>
+    [Fact]
+    public void A_window_from_the_first_day_of_year_one_restores_and_keeps_its_entries()
+    {
+        var entries = Enumerable.Range(1, 1_500).Select(n => Entry(n, DateTimeOffset.MinValue.AddSeconds(n))).ToList();
+
+        var restored = ProcessedCommands.FromOldestFirst(entries);
+
+        Assert.Equal(1_500, restored.Count);
+        Assert.Equal(entries, restored.OldestFirst);
+    }
+
     [Fact]
     public void Restoring_a_window_from_its_snapshot_order_gives_the_same_window_whatever_the_timing()
     {

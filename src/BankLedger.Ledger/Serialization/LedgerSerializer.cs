@@ -10,8 +10,9 @@ namespace BankLedger.Ledger.Serialization;
 /// <summary>
 /// Serializer for everything the ledger persists, under stable, versioned manifests (<c>V1.FundsDeposited</c>),
 /// never CLR type names — so types can be renamed or moved without orphaning stored data. Events are UTF-8 JSON,
-/// which keeps the journal inspectable with plain SQL. Snapshots are compact binary (<see cref="SnapshotV2Format"/>)
-/// because recovery reads a whole idempotency window at once; V1 JSON snapshots are still read, never written.
+/// which keeps the journal inspectable with plain SQL. Snapshots are compact binary (<see cref="SnapshotV3Format"/>)
+/// because recovery reads a whole idempotency window at once; older snapshots (V2 binary, V1 JSON) are still read,
+/// never written.
 /// </summary>
 public sealed class LedgerSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
@@ -24,7 +25,9 @@ public sealed class LedgerSerializer(ExtendedActorSystem system) : SerializerWit
     public const string AccountLockedManifest = "V1.AccountLocked";
     public const string AccountUnlockedManifest = "V1.AccountUnlocked";
     /// <summary>What snapshots are written as.</summary>
-    public const string AccountSnapshotManifest = "V2.AccountSnapshot";
+    public const string AccountSnapshotManifest = "V3.AccountSnapshot";
+    /// <summary>Binary snapshots written before V3: read forever (they are stored data), written no more.</summary>
+    public const string AccountSnapshotV2Manifest = "V2.AccountSnapshot";
     /// <summary>JSON snapshots written before V2: read forever (they are stored data), written no more.</summary>
     public const string AccountSnapshotV1Manifest = "V1.AccountSnapshot";
 
@@ -51,7 +54,7 @@ public sealed class LedgerSerializer(ExtendedActorSystem system) : SerializerWit
             e.ClientCreatedAt, e.Reason), V1JsonContext.Default.StatusChangedV1),
         AccountUnlocked e => Write(new StatusChangedV1(e.AccountId.Value, e.CommandId.Value, e.CommandFingerprint.ToString(), e.OccurredAt,
             e.ClientCreatedAt, e.Reason), V1JsonContext.Default.StatusChangedV1),
-        AccountState s => SnapshotV2Format.Write(s),
+        AccountState s => SnapshotV3Format.Write(s),
         _ => throw new ArgumentException($"{obj.GetType()} is not a ledger message", nameof(obj)),
     };
 
@@ -62,7 +65,8 @@ public sealed class LedgerSerializer(ExtendedActorSystem system) : SerializerWit
         FundsWithdrawnManifest => FromV1(Read(bytes, V1JsonContext.Default.MoneyMovedV1), deposit: false),
         AccountLockedManifest => FromV1(Read(bytes, V1JsonContext.Default.StatusChangedV1), locked: true),
         AccountUnlockedManifest => FromV1(Read(bytes, V1JsonContext.Default.StatusChangedV1), locked: false),
-        AccountSnapshotManifest => SnapshotV2Format.Read(bytes),
+        AccountSnapshotManifest => SnapshotV3Format.Read(bytes),
+        AccountSnapshotV2Manifest => SnapshotV2Format.Read(bytes),
         AccountSnapshotV1Manifest => FromV1(Read(bytes, V1JsonContext.Default.AccountSnapshotV1)),
         _ => throw new SerializationException($"Unknown ledger manifest '{manifest}'."),
     };

@@ -19,7 +19,7 @@ internal sealed record StatusChangedV1(
     string AccountId, string CommandId, string CommandFingerprint, DateTimeOffset OccurredAt, DateTimeOffset ClientCreatedAt,
     string? Reason);
 
-// Snapshots: read-only since V2.AccountSnapshot (SnapshotV2Format); stored V1 snapshots are still read.
+// Snapshots: read-only since V2.AccountSnapshot (now V3, SnapshotV3Format); stored V1 snapshots are still read.
 internal sealed record ProcessedCommandV1(
     string CommandId, string Fingerprint, long Sequence, string EventType, long BalanceAfterCents, DateTimeOffset OccurredAt);
 

@@ -89,6 +89,7 @@ public sealed class GoldenSampleSpecs(SerializerFixture fixture) : IClassFixture
     [Theory]
     [InlineData("V1.AccountSnapshot")]
     [InlineData("V2.AccountSnapshot")]
+    [InlineData("V3.AccountSnapshot")]
     public void The_golden_AccountSnapshot_samples_read_as_the_state_and_idempotency_window_they_recorded(string manifest)
     {
         var s = ReadGolden<AccountState>(manifest);
@@ -126,8 +127,8 @@ public sealed class GoldenSampleSpecs(SerializerFixture fixture) : IClassFixture
     /// field of the golden file is still written under the same name with the same JSON value — a renamed,
     /// retyped or reformatted field fails here.
     /// Binary: byte equality IS required. A binary layout has no field names, so it cannot gain an optional
-    /// field the way JSON does; any change to the bytes is a new layout, which is a new manifest (V3), never an
-    /// edit of this one (see SnapshotV2Format.cs).
+    /// field the way JSON does; any change to the bytes is a new layout, which is a new manifest (V4), never an
+    /// edit of this one (see SnapshotV3Format.cs).
     /// Both: the new bytes read back to the same value.
     /// </summary>
     [Theory]
@@ -150,7 +151,18 @@ public sealed class GoldenSampleSpecs(SerializerFixture fixture) : IClassFixture
     {
         Assert.All(GoldenSamples.ReadOnly, manifest =>
             Assert.NotEqual(manifest, _serializer.Manifest(GoldenSamples.ByManifest[manifest])));
-        Assert.Equal("V2.AccountSnapshot", _serializer.Manifest(GoldenSamples.ByManifest["V1.AccountSnapshot"]));
+        Assert.Equal("V3.AccountSnapshot", _serializer.Manifest(GoldenSamples.ByManifest["V1.AccountSnapshot"]));
+    }
+
+    /// <summary>
+    /// The node writes V3 now, but V2's writer is kept so tests can make full-size V2 snapshots to read (the
+    /// golden file holds four entries). It must still write exactly what V2 wrote, or those tests would prove
+    /// reading something no store holds.
+    /// </summary>
+    [Fact]
+    public void The_V2_writer_kept_for_tests_still_writes_the_golden_V2_sample()
+    {
+        Assert.Equal(File.ReadAllBytes(GoldenSamples.FilePath("V2.AccountSnapshot")), SnapshotV2Format.Write(GoldenSamples.Snapshot));
     }
 
     [Fact]

@@ -79,8 +79,10 @@ internal static class GoldenSamples
     };
 
     /// <summary>
-    /// The state after opened, deposited, withdrawn and locked: a locked, overdrawn account. Behind both snapshot
-    /// files: <c>V1.AccountSnapshot.json</c> (what V1 wrote) and <c>V2.AccountSnapshot.bin</c> (what V2 writes).
+    /// The state after opened, deposited, withdrawn and locked: a locked, overdrawn account. Behind all snapshot
+    /// files: <c>V1.AccountSnapshot.json</c> (what V1 wrote), <c>V2.AccountSnapshot.bin</c> (what V2 wrote) and
+    /// <c>V3.AccountSnapshot.bin</c> (what V3 writes; made from the layout's description by a separate program,
+    /// not by the serializer, so the writer is checked against the documentation too).
     /// </summary>
     public static readonly AccountState Snapshot = new()
     {
@@ -110,14 +112,21 @@ internal static class GoldenSamples
         [LedgerSerializer.AccountLockedManifest] = Locked,
         [LedgerSerializer.AccountUnlockedManifest] = Unlocked,
         [LedgerSerializer.AccountSnapshotV1Manifest] = Snapshot,
+        [LedgerSerializer.AccountSnapshotV2Manifest] = Snapshot,
         [LedgerSerializer.AccountSnapshotManifest] = Snapshot,
     };
 
     /// <summary>Manifests still read (stored data) but no longer written: nothing serializes to them today.</summary>
-    public static readonly IReadOnlySet<string> ReadOnly = new HashSet<string> { LedgerSerializer.AccountSnapshotV1Manifest };
+    public static readonly IReadOnlySet<string> ReadOnly = new HashSet<string>
+    {
+        LedgerSerializer.AccountSnapshotV1Manifest, LedgerSerializer.AccountSnapshotV2Manifest,
+    };
 
     /// <summary>Manifests with a binary layout (golden file <c>.bin</c>); all others are JSON (<c>.json</c>).</summary>
-    public static readonly IReadOnlySet<string> Binary = new HashSet<string> { LedgerSerializer.AccountSnapshotManifest };
+    public static readonly IReadOnlySet<string> Binary = new HashSet<string>
+    {
+        LedgerSerializer.AccountSnapshotV2Manifest, LedgerSerializer.AccountSnapshotManifest,
+    };
 
     public static string FilePath(string manifest) =>
         Path.Combine(AppContext.BaseDirectory, "Golden", manifest + (Binary.Contains(manifest) ? ".bin" : ".json"));
