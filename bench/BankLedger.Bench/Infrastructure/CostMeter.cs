@@ -5,7 +5,7 @@ namespace BankLedger.Bench.Infrastructure;
 
 /// <summary>Where a phase's time went: CPU of the node, of the load generator and of the machine, the node's GC and JIT.</summary>
 internal sealed record PhaseCost(
-    double NodeCpuMsPerOp, double NodeCores, double BenchCores, double MachineBusyPercent,
+    double NodeCpuMsPerOp, double NodeCores, double BenchCores, double MachineBusyPercent, double MachineStealPercent,
     double GcPauseMsPerSecond, int Collections, double AverageGcPauseMs, double AllocatedKbPerOp,
     long JitMethods, double JitMs)
 {
@@ -16,6 +16,7 @@ internal sealed record PhaseCost(
         results.Set($"{prefix}_node_cpu_cores_{suffix}", Math.Round(NodeCores, 2));
         results.Set($"{prefix}_bench_cpu_cores_{suffix}", Math.Round(BenchCores, 2));
         results.Set($"{prefix}_machine_busy_pct_{suffix}", Math.Round(MachineBusyPercent, 1));
+        results.Set($"{prefix}_machine_steal_pct_{suffix}", Math.Round(MachineStealPercent, 1));
         results.Set($"{prefix}_gc_pause_ms_per_s_{suffix}", Math.Round(GcPauseMsPerSecond, 2));
         results.Set($"{prefix}_gc_collections_{suffix}", Collections);
         results.Set($"{prefix}_gc_avg_pause_ms_{suffix}", Math.Round(AverageGcPauseMs, 2));
@@ -25,7 +26,7 @@ internal sealed record PhaseCost(
     }
 
     public override string ToString() =>
-        $"node {NodeCores:F2} cores ({NodeCpuMsPerOp:F3} ms CPU/op), load generator {BenchCores:F2} cores, machine {MachineBusyPercent:F0}% busy; " +
+        $"node {NodeCores:F2} cores ({NodeCpuMsPerOp:F3} ms CPU/op), load generator {BenchCores:F2} cores, machine {MachineBusyPercent:F0}% busy ({MachineStealPercent:F1}% stolen); " +
         $"GC {Collections} collections, {GcPauseMsPerSecond:F1} ms paused/s (avg {AverageGcPauseMs:F1} ms), {AllocatedKbPerOp:F1} KB allocated/op; " +
         $"JIT {JitMethods} methods, {JitMs:F0} ms";
 }
@@ -56,11 +57,15 @@ internal sealed class CostMeter
         // while the node alone used 0.63 of the 2 cores.
         var machineWall = seconds * MachineInfo.Cores * ClockTicksPerSecond;
         var machineIdle = end.MachineIdleTicks - _start.MachineIdleTicks;
+        // Steal: time the hypervisor ran something else while this VM had work, so a phase that stalled for
+        // reasons outside the machine shows it.
+        var machineSteal = end.MachineStealTicks - _start.MachineStealTicks;
         return new PhaseCost(
             nodeCpu / operations,
             nodeCpu / 1000 / seconds,
             (end.BenchCpuMs - _start.BenchCpuMs) / 1000 / seconds,
             end.MachineIdleTicks == 0 ? double.NaN : Math.Clamp(100.0 * (1 - machineIdle / machineWall), 0, 100),
+            end.MachineIdleTicks == 0 ? double.NaN : 100.0 * machineSteal / machineWall,
             pause / seconds,
             collections,
             collections == 0 ? 0 : pause / collections,
@@ -71,7 +76,7 @@ internal sealed class CostMeter
 
     private sealed record Reading(
         long Timestamp, double NodeCpuMs, double GcPauseMs, int Collections, long AllocatedBytes,
-        double BenchCpuMs, long MachineIdleTicks, long JitMethods, double JitMs);
+        double BenchCpuMs, long MachineIdleTicks, long MachineStealTicks, long JitMethods, double JitMs);
 
     /// <summary>USER_HZ: the unit of /proc/stat, 100 on every Linux architecture .NET runs on.</summary>
     private const double ClockTicksPerSecond = 100;
@@ -87,12 +92,12 @@ internal sealed class CostMeter
             var gc = root.GetProperty("gc");
             // Gen-0 count includes every collection (a gen-1 or gen-2 collection counts in gen 0 too).
             var collections = gc.GetProperty("collections")[0].GetInt32();
-            var machineIdle = MachineIdleTicks();
+            var (machineIdle, machineSteal) = MachineIdleAndStealTicks();
             using var self = Process.GetCurrentProcess();
             var jit = root.GetProperty("jit");
             return new Reading(
                 Stopwatch.GetTimestamp(), root.GetProperty("process_cpu_ms").GetDouble(), gc.GetProperty("pause_total_ms").GetDouble(),
-                collections, gc.GetProperty("allocated_bytes").GetInt64(), self.TotalProcessorTime.TotalMilliseconds, machineIdle,
+                collections, gc.GetProperty("allocated_bytes").GetInt64(), self.TotalProcessorTime.TotalMilliseconds, machineIdle, machineSteal,
                 jit.GetProperty("compiled_methods").GetInt64(), jit.GetProperty("compilation_ms").GetDouble());
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException)
@@ -101,17 +106,18 @@ internal sealed class CostMeter
         }
     }
 
-    /// <summary>Idle and iowait jiffies of all cores (first line of /proc/stat); zero where there is no /proc.</summary>
-    private static long MachineIdleTicks()
+    /// <summary>Idle (with iowait) and steal jiffies of all cores (first line of /proc/stat); zeros where there is no /proc.</summary>
+    private static (long Idle, long Steal) MachineIdleAndStealTicks()
     {
         try
         {
+            // user nice system idle iowait irq softirq steal …
             var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
-            return fields[3] + fields[4]; // user nice system idle iowait …
+            return (fields[3] + fields[4], fields[7]);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
         {
-            return 0;
+            return (0, 0);
         }
     }
 }
