@@ -34,8 +34,32 @@ internal static class SnapshotBinary
 {
     private const byte StatusNone = 0, StatusOpen = 1, StatusLocked = 2;
 
-    /// <summary>The account's fields, everything but the idempotency window.</summary>
-    public static void WriteHeader(SnapshotWriter writer, AccountState state)
+    /// <summary>
+    /// Writes what precedes the window — format byte, header, entry count — into a new writer sized for
+    /// <paramref name="bytesPerEntry"/>; returns it and the entries to write next, oldest first.
+    /// </summary>
+    public static (SnapshotWriter Writer, ProcessedCommand[] Entries) StartWriting(AccountState state, byte formatByte, int bytesPerEntry)
+    {
+        // Every retained entry, counted as listed: Count is the number of distinct command ids, which could be fewer.
+        var entries = state.Processed.OldestFirst.ToArray();
+        var writer = new SnapshotWriter(capacity: 128 + entries.Length * bytesPerEntry);
+        writer.Byte(formatByte);
+        WriteHeader(writer, state);
+        writer.Varint((ulong)entries.Length);
+        return (writer, entries);
+    }
+
+    /// <summary>Reads what <see cref="StartWriting"/> wrote: the state without its window, and how many entries follow.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see SnapshotV3Format.Read
+    public static (AccountState Header, int EntryCount) StartReading(ref SnapshotReader reader, byte formatByte)
+    {
+        var format = reader.Byte("format byte");
+        if (format != formatByte) throw reader.UnknownFormat(format, formatByte);
+        var header = ReadHeader(ref reader);
+        return (header, reader.Count("entry count"));
+    }
+
+    private static void WriteHeader(SnapshotWriter writer, AccountState state)
     {
         writer.String(state.AccountId.Value);
         writer.Signed(state.Sequence);
@@ -47,9 +71,8 @@ internal static class SnapshotBinary
         if (writer.Presence(state.LastUpdatedAt is not null)) writer.Timestamp(state.LastUpdatedAt!.Value);
     }
 
-    /// <summary>Reads what <see cref="WriteHeader"/> wrote; the window is left empty for the caller to set.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see SnapshotV3Format.Read
-    public static AccountState ReadHeader(ref SnapshotReader reader)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static AccountState ReadHeader(ref SnapshotReader reader)
     {
         var accountId = AccountId.TryParse(reader.String("account id"), out var id) ? id : throw reader.Invalid("account id");
         var sequence = reader.Signed("sequence");
@@ -284,6 +307,9 @@ internal ref struct SnapshotReader(ReadOnlySpan<byte> bytes, string layout)
         if (_position != _bytes.Length)
             throw new SerializationException($"{layout}: {_bytes.Length - _position} unexpected byte(s) after the last entry, at byte {_position}.");
     }
+
+    public readonly SerializationException UnknownFormat(byte found, byte expected) =>
+        new($"{layout}: unknown format byte 0x{found:X2} (expected 0x{expected:X2}).");
 
     public readonly SerializationException Invalid(string field) =>
         new($"{layout}: invalid {field} before byte {_position}.");

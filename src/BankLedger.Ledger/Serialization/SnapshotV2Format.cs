@@ -53,12 +53,7 @@ internal static class SnapshotV2Format
 
     public static byte[] Write(AccountState state)
     {
-        // Every retained entry, counted as listed: Count is the number of distinct command ids, which could be fewer.
-        var entries = state.Processed.OldestFirst.ToArray();
-        var writer = new SnapshotWriter(capacity: 128 + entries.Length * 96);
-        writer.Byte(FormatByte);
-        SnapshotBinary.WriteHeader(writer, state);
-        writer.Varint((ulong)entries.Length);
+        var (writer, entries) = SnapshotBinary.StartWriting(state, FormatByte, bytesPerEntry: 96);
         var previousSequence = 0L;
         foreach (var entry in entries)
         {
@@ -78,12 +73,7 @@ internal static class SnapshotV2Format
     public static AccountState Read(ReadOnlySpan<byte> bytes)
     {
         var reader = new SnapshotReader(bytes, Layout);
-        var format = reader.Byte("format byte");
-        if (format != FormatByte)
-            throw new SerializationException($"{Layout}: unknown format byte 0x{format:X2} (expected 0x{FormatByte:X2}).");
-
-        var header = SnapshotBinary.ReadHeader(ref reader);
-        var count = reader.Count("entry count");
+        var (header, count) = SnapshotBinary.StartReading(ref reader, FormatByte);
         var entries = new ProcessedCommand[count];
         var previousSequence = 0L;
         for (var i = 0; i < count; i++)
