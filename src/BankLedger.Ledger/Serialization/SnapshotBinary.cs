@@ -117,7 +117,7 @@ internal static class SnapshotBinary
 
     public static long UnZigZag(ulong value) => (long)(value >> 1) ^ -(long)(value & 1);
 
-    /// <summary>Turns <paramref name="ticks"/> UTC plus an offset into a timestamp, or null when either is out of range.</summary>
+    /// <summary>Turns <paramref name="utcTicks"/> UTC plus an offset into a timestamp, or null when either is out of range.</summary>
     public static DateTimeOffset? TryTimestamp(long utcTicks, long offsetMinutes)
     {
         const int maxOffsetMinutes = 14 * 60;
