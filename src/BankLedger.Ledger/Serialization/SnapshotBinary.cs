@@ -35,6 +35,13 @@ internal static class SnapshotBinary
     private const byte StatusNone = 0, StatusOpen = 1, StatusLocked = 2;
 
     /// <summary>
+    /// The event types a window records, in a fixed order: V3 stores an entry's type as its index + 1, and both
+    /// layouts read these shared strings instead of allocating one per entry. Spelled out rather than nameof, so
+    /// renaming a domain type cannot change what stored bytes mean. Append only.
+    /// </summary>
+    public static readonly string[] EventTypeNames = ["AccountOpened", "FundsDeposited", "FundsWithdrawn", "AccountLocked", "AccountUnlocked"];
+
+    /// <summary>
     /// Writes what precedes the window — format byte, header, entry count — into a new writer sized for
     /// <paramref name="bytesPerEntry"/>; returns it and the entries to write next, oldest first.
     /// </summary>
@@ -206,8 +213,6 @@ internal ref struct SnapshotReader(ReadOnlySpan<byte> bytes, string layout)
     private readonly ReadOnlySpan<byte> _bytes = bytes;
     private int _position;
 
-    public readonly int Position => _position;
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public byte Byte(string field)
     {
@@ -244,9 +249,12 @@ internal ref struct SnapshotReader(ReadOnlySpan<byte> bytes, string layout)
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public string String(string field)
+    public string String(string field) => Decode(Utf8(field), field);
+
+    /// <summary>Text from the bytes of a string <see cref="Utf8"/> returned (the one just read).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public readonly string Decode(ReadOnlySpan<byte> utf8, string field)
     {
-        var utf8 = Utf8(field);
         try
         {
             return StrictUtf8.GetString(utf8);
@@ -298,9 +306,6 @@ internal ref struct SnapshotReader(ReadOnlySpan<byte> bytes, string layout)
         _position += (int)length;
         return utf8;
     }
-
-    /// <summary>Moves back to a position this reader has passed (to read the same bytes another way).</summary>
-    public void Rewind(int position) => _position = position;
 
     public readonly void End()
     {

@@ -41,15 +41,9 @@ internal static class SnapshotV2Format
 
     private const string Layout = "V2.AccountSnapshot";
 
-    /// <summary>
-    /// Event type names a window is made of, so reading 10,000 entries reuses these strings instead of
-    /// allocating one per entry. A name not listed here still reads, as a new string.
-    /// </summary>
+    /// <summary>The shared event type names with their stored bytes; a name not listed still reads, as a new string.</summary>
     private static readonly (byte[] Utf8, string Name)[] KnownEventTypes =
-    [
-        .. new[] { nameof(AccountOpened), nameof(FundsDeposited), nameof(FundsWithdrawn), nameof(AccountLocked), nameof(AccountUnlocked) }
-            .Select(name => (Encoding.UTF8.GetBytes(name), name)),
-    ];
+        [.. SnapshotBinary.EventTypeNames.Select(name => (Encoding.UTF8.GetBytes(name), name))];
 
     public static byte[] Write(AccountState state)
     {
@@ -107,13 +101,11 @@ internal static class SnapshotV2Format
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string EventType(ref SnapshotReader reader)
     {
-        var start = reader.Position;
         var utf8 = reader.Utf8("event type");
         foreach (var (known, name) in KnownEventTypes)
         {
             if (utf8.SequenceEqual(known)) return name;
         }
-        reader.Rewind(start);
-        return reader.String("event type");
+        return reader.Decode(utf8, "event type");
     }
 }

@@ -44,11 +44,8 @@ internal static class SnapshotV3Format
 
     private const string Layout = "V3.AccountSnapshot";
 
+    /// <summary>The code of a name not in <see cref="SnapshotBinary.EventTypeNames"/>; the others are their index + 1.</summary>
     private const byte UnlistedEventType = 0;
-
-    /// <summary>Event type codes: the index is the code. Spelled out, so renaming a type cannot change stored bytes.</summary>
-    private static readonly string?[] EventTypeByCode =
-        [null, "AccountOpened", "FundsDeposited", "FundsWithdrawn", "AccountLocked", "AccountUnlocked"];
 
     public static byte[] Write(AccountState state)
     {
@@ -105,14 +102,8 @@ internal static class SnapshotV3Format
         return header with { Processed = ProcessedCommands.FromOldestFirst(entries) };
     }
 
-    private static byte EventTypeCode(string eventType)
-    {
-        for (var code = 1; code < EventTypeByCode.Length; code++)
-        {
-            if (string.Equals(EventTypeByCode[code], eventType, StringComparison.Ordinal)) return (byte)code;
-        }
-        return UnlistedEventType;
-    }
+    // IndexOf is -1 for an unlisted name, so its code is 0.
+    private static byte EventTypeCode(string eventType) => (byte)(Array.IndexOf(SnapshotBinary.EventTypeNames, eventType) + 1);
 
     /// <summary>An event type: the shared string for a code, a new one for an unlisted name.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -120,6 +111,6 @@ internal static class SnapshotV3Format
     {
         var code = reader.Byte("event type");
         if (code == UnlistedEventType) return reader.String("event type");
-        return code < EventTypeByCode.Length ? EventTypeByCode[code]! : throw reader.Invalid($"event type code {code}");
+        return code <= SnapshotBinary.EventTypeNames.Length ? SnapshotBinary.EventTypeNames[code - 1] : throw reader.Invalid($"event type code {code}");
     }
 }
